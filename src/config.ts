@@ -1,0 +1,97 @@
+// The one typed configuration of worker, client, API and tooling. Read from the environment once,
+// validated, and failing with a sentence a person understands rather than a stack trace.
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from './workflows/keys.js';
+
+export const SECOND = 1000;
+export const MINUTE = 60 * SECOND;
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The pinned Temporal CLI release: the newest whose go.mod has no `replace` directive. */
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const nonEmpty = z.string().trim().min(1);
+
+const schema = z
+  .object({
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    DATA_DIR: nonEmpty.default(path.join(PROJECT_ROOT, '.data')),
+    EMBEDDED_PG_PORT: integer(1, 65535).default(54329),
+
+    TEMPORAL_ADDRESS: nonEmpty.optional(),
+    TEMPORAL_NAMESPACE: nonEmpty.default('default'),
+    TEMPORAL_TASK_QUEUE: nonEmpty.default(DEFAULT_TASK_QUEUE),
+    TEMPORAL_CLI_PATH: nonEmpty.optional(),
+    TEMPORAL_CLI_CACHE_DIR: nonEmpty.default(path.join(os.homedir(), '.cache', 'auto-scrape-scheduler', 'temporal-cli')),
+    TEMPORAL_DEV_PORT: integer(1, 65535).default(7233),
+    TEMPORAL_UI_PORT: integer(1, 65535).default(8233),
+
+    API_HOST: nonEmpty.default('127.0.0.1'),
+    API_PORT: integer(0, 65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    // Job settings limits: what a user may ask for. Tests lower the minimum to seconds.
+    INTERVAL_MIN_SECONDS: integer(1).default(60),
+    INTERVAL_MAX_SECONDS: integer(1).default(7 * 24 * 3600),
+    DEFAULT_INTERVAL_SECONDS: integer(1).default(3600),
+    MAX_CONSECUTIVE_FAILURES: integer(1, 1000).default(5),
+
+    // Scrape activity retry policy (legacy: exponential backoff, 3 attempts).
+    SCRAPE_MAX_ATTEMPTS: integer(1, 100).default(3),
+    SCRAPE_RETRY_INITIAL_MS: integer(1).default(10 * SECOND),
+    SCRAPE_RETRY_BACKOFF: z.coerce.number().min(1).max(10).default(2),
+    SCRAPE_RETRY_MAX_INTERVAL_MS: integer(1).default(5 * MINUTE),
+    SCRAPE_START_TO_CLOSE_MS: integer(1).default(10 * MINUTE),
+    SCRAPE_HEARTBEAT_MS: integer(1).default(2 * MINUTE),
+
+    // Status mirror: retried without an attempt limit, so a database outage delays a status but never drops it.
+    MIRROR_RETRY_INITIAL_MS: integer(1).default(1 * SECOND),
+    MIRROR_RETRY_MAX_INTERVAL_MS: integer(1).default(1 * MINUTE),
+    MIRROR_START_TO_CLOSE_MS: integer(1).default(30 * SECOND),
+
+    // History size at which a job continues as new even if the server has not suggested it yet.
+    CONTINUE_AS_NEW_AFTER_EVENTS: integer(100).default(10_000),
+
+    WORKER_MAX_CACHED_WORKFLOWS: integer(0).default(2000),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: integer(1).default(50),
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: integer(1).default(40),
+    WORKER_SHUTDOWN_GRACE_MS: integer(0).default(30 * SECOND),
+
+    CI: flag.optional(),
+  })
+  .refine((c) => c.INTERVAL_MIN_SECONDS <= c.INTERVAL_MAX_SECONDS, {
+    message: 'INTERVAL_MIN_SECONDS must not exceed INTERVAL_MAX_SECONDS',
+  })
+  .refine((c) => c.DEFAULT_INTERVAL_SECONDS >= c.INTERVAL_MIN_SECONDS && c.DEFAULT_INTERVAL_SECONDS <= c.INTERVAL_MAX_SECONDS, {
+    message: 'DEFAULT_INTERVAL_SECONDS must lie between INTERVAL_MIN_SECONDS and INTERVAL_MAX_SECONDS',
+  });
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Empty strings count as unset, so `FOO= npm start` behaves like leaving FOO out. */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}. Fix the environment variable(s) and try again.`);
+  }
+  return parsed.data;
+}
