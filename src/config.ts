@@ -60,7 +60,7 @@ const schema = z
     MIRROR_START_TO_CLOSE_MS: integer(1).default(30 * SECOND),
 
     // History size at which a job continues as new even if the server has not suggested it yet.
-    CONTINUE_AS_NEW_AFTER_EVENTS: integer(100).default(10_000),
+    CONTINUE_AS_NEW_AFTER_EVENTS: integer(20).default(10_000),
 
     WORKER_MAX_CACHED_WORKFLOWS: integer(0).default(2000),
     WORKER_MAX_CONCURRENT_ACTIVITIES: integer(1).default(50),

@@ -1,4 +1,5 @@
 // A real Temporal dev server per test file (the STYLE: environment once per file, a worker per test).
+import './runtime.js';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';

@@ -1,0 +1,83 @@
+// The scrape activity: one scrape_runs row per run (updated by every attempt), the sources scraped by
+// the scraper it is given, and errors turned into retryable or non-retryable Temporal failures.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Prisma } from '../db/prisma.js';
+import type { ScrapeRunInput, ScrapeRunResult } from './types.js';
+
+export interface ScrapeContext {
+  signal: AbortSignal;
+  heartbeat(): void;
+  log: { info(msg: string, meta?: Record<string, unknown>): void; warn(msg: string, meta?: Record<string, unknown>): void; error(msg: string, meta?: Record<string, unknown>): void };
+}
+
+export interface ScrapeSummary extends ScrapeRunResult {
+  sourceErrors: { sourceId: number; url: string; code: string; message: string }[];
+}
+
+/** Scrapes one user's sources; throws an error carrying `code`, `retryable` and maybe `retryAfterMs`. */
+export type UserScraper = (userId: string, context: ScrapeContext) => Promise<ScrapeSummary>;
+
+interface ClassifiedError {
+  code?: string;
+  retryable?: boolean;
+  retryAfterMs?: number;
+}
+
+function toFailure(error: unknown): ApplicationFailure {
+  if (error instanceof ApplicationFailure) return error;
+  const e = error instanceof Error ? error : new Error(String(error));
+  const c = e as Error & ClassifiedError;
+  return ApplicationFailure.create({
+    message: e.message,
+    type: c.code ?? e.name,
+    // Unclassified errors are retried: the retry policy bounds them, and a bug must not silently stop a job.
+    nonRetryable: c.retryable === false,
+    nextRetryDelay: c.retryAfterMs,
+    cause: e,
+  });
+}
+
+export function createScrapeActivity(prisma: Prisma, scraper: UserScraper) {
+  return async function scrapeUser(input: ScrapeRunInput): Promise<ScrapeRunResult> {
+    const ctx = Context.current();
+    const attempt = ctx.info.attempt;
+    const settings = await prisma.threatSettings.findUnique({ where: { userId: input.userId }, select: { id: true } });
+    if (!settings) {
+      throw ApplicationFailure.nonRetryable(`User ${input.userId} has no threat_settings row; nothing to scrape.`, 'UserNotFound');
+    }
+    await prisma.scrapeRun.upsert({
+      where: { runKey: input.runKey },
+      create: {
+        userId: input.userId,
+        runKey: input.runKey,
+        runNumber: input.runNumber,
+        scheduledAt: new Date(input.scheduledAt),
+        startedAt: new Date(input.startedAt),
+        attempts: attempt,
+      },
+      update: { attempts: attempt, outcome: 'running', error: null, finishedAt: null },
+    });
+    // Only this attempt's row: a late write from an abandoned earlier attempt must not overwrite a newer one.
+    const finish = (data: Parameters<typeof prisma.scrapeRun.updateMany>[0]['data']) =>
+      prisma.scrapeRun.updateMany({ where: { runKey: input.runKey, attempts: attempt }, data: { ...data, finishedAt: new Date() } });
+    try {
+      const summary = await scraper(input.userId, { signal: ctx.cancellationSignal, heartbeat: () => ctx.heartbeat(), log: ctx.log });
+      await finish({
+        outcome: 'success',
+        itemsSeen: summary.itemsSeen,
+        newItems: summary.newItems,
+        sourceErrors: summary.sourceErrors.length ? summary.sourceErrors : undefined,
+      });
+      ctx.log.info('Scrape run finished', { userId: input.userId, runKey: input.runKey, attempt, ...summary, sourceErrors: summary.sourceErrors.length });
+      const { sourceErrors: _ignored, ...result } = summary;
+      return result;
+    } catch (error) {
+      const failure = toFailure(error);
+      ctx.log.warn('Scrape attempt failed', { userId: input.userId, runKey: input.runKey, attempt, type: failure.type, retryable: !failure.nonRetryable, error: failure.message });
+      await finish({ outcome: 'failure', error: failure.message }).catch((e: unknown) =>
+        ctx.log.error('Could not record the failed attempt', { runKey: input.runKey, error: (e as Error).message }),
+      );
+      throw failure;
+    }
+  };
+}

@@ -1,0 +1,228 @@
+// One long-lived workflow per user: sleeps durably until the next run is due (or a message arrives),
+// runs the scrape activity, counts consecutive failures, disables itself at the limit, and mirrors
+// every state change into the database. Deterministic: all I/O happens in activities.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { JobActivities } from '../activities/types.js';
+import {
+  applySettings,
+  idleStatus,
+  isActive,
+  nextDueAt,
+  reEnable,
+  recordRunOutcome,
+  validateSettingsPatch,
+  type JobState,
+  type JobStatus,
+} from './job-state.js';
+import { JOB_STATUS_SEARCH_ATTRIBUTE, USER_ID_SEARCH_ATTRIBUTE } from './keys.js';
+import {
+  getStateQuery,
+  pauseSignal,
+  reEnableSignal,
+  reEnableUpdate,
+  resumeSignal,
+  runNowSignal,
+  syncSettingsSignal,
+  updateSettingsUpdate,
+  type AutoScrapeInput,
+  type JobView,
+} from './messages.js';
+
+export async function autoScrapeWorkflow(input: AutoScrapeInput): Promise<void> {
+  const info = workflowInfo();
+  const { limits, tuning } = input;
+
+  const { scrapeUser } = proxyActivities<JobActivities>({
+    startToCloseTimeout: tuning.scrape.startToCloseMs,
+    heartbeatTimeout: tuning.scrape.heartbeatMs,
+    retry: {
+      maximumAttempts: tuning.scrape.maxAttempts,
+      initialInterval: tuning.scrape.initialIntervalMs,
+      backoffCoefficient: tuning.scrape.backoffCoefficient,
+      maximumInterval: tuning.scrape.maximumIntervalMs,
+      nonRetryableErrorTypes: ['InvalidSourceUrl', 'UserNotFound', 'NoEnabledSources'],
+    },
+  });
+  // No attempt limit: while the database is down the status waits; it is never dropped.
+  const { mirrorJobStatus } = proxyActivities<JobActivities>({
+    startToCloseTimeout: tuning.mirror.startToCloseMs,
+    retry: {
+      initialInterval: tuning.mirror.initialIntervalMs,
+      backoffCoefficient: 2,
+      maximumInterval: tuning.mirror.maximumIntervalMs,
+    },
+  });
+
+  let state: JobState = input.carried ?? {
+    userId: input.userId,
+    jobInstanceId: info.firstExecutionRunId,
+    intervalSeconds: input.settings.intervalSeconds,
+    enabled: input.settings.enabled,
+    status: 'scheduled',
+    lastRunAt: input.lastRunAt,
+    consecutiveFailures: 0,
+    runCount: 0,
+    runNowRequested: false,
+  };
+  // Bumped by every message that should make the sleeping loop look again.
+  let wakeups = 0;
+
+  // --- status mirror: the latest state is written by one activity at a time; while the database is
+  // down, newer states replace older ones waiting to be written, so the row ends at the truth.
+  let mirrorRequested = 0;
+  let mirrorWritten = 0;
+  const requestMirror = () => {
+    mirrorRequested++;
+  };
+  const mirrorPump = async () => {
+    for (;;) {
+      await condition(() => mirrorWritten < mirrorRequested);
+      const target = mirrorRequested;
+      await mirrorJobStatus({
+        userId: state.userId,
+        status: state.status,
+        lastRunAt: state.lastRunAt,
+        nextRunAt: state.nextRunAt,
+        consecutiveFailures: state.consecutiveFailures,
+        lastError: state.lastError,
+        runCount: state.runCount,
+        lastRun: state.lastRun,
+      });
+      mirrorWritten = target;
+    }
+  };
+
+  // --- search attributes, upserted only when they change, so the Web UI can filter by user and status
+  let shownStatus = info.typedSearchAttributes.get(JOB_STATUS_SEARCH_ATTRIBUTE);
+  if (info.typedSearchAttributes.get(USER_ID_SEARCH_ATTRIBUTE) !== state.userId) {
+    upsertSearchAttributes([{ key: USER_ID_SEARCH_ATTRIBUTE, value: state.userId }]);
+  }
+  const setStatus = (status: JobStatus) => {
+    state.status = status;
+    if (status !== shownStatus) {
+      upsertSearchAttributes([{ key: JOB_STATUS_SEARCH_ATTRIBUTE, value: status }]);
+      shownStatus = status;
+    }
+    requestMirror();
+  };
+
+  const view = (): JobView => ({
+    ...state,
+    historyLength: workflowInfo().historyLength,
+    continueAsNewSuggested: workflowInfo().continueAsNewSuggested,
+  });
+  const changeSettings = (patch: Parameters<typeof applySettings>[1]) => {
+    state = applySettings(state, patch);
+    wakeups++;
+    requestMirror();
+  };
+
+  setHandler(getStateQuery, view);
+  setHandler(syncSettingsSignal, (patch) => {
+    // A signal cannot be refused, so an invalid one is logged and dropped rather than applied.
+    try {
+      changeSettings(validateSettingsPatch(patch, limits));
+    } catch (error) {
+      log.warn('Ignored invalid settings signal', { userId: state.userId, error: (error as Error).message });
+    }
+  });
+  setHandler(
+    updateSettingsUpdate,
+    (patch) => {
+      changeSettings(patch);
+      return view();
+    },
+    {
+      validator: (patch) => {
+        try {
+          validateSettingsPatch(patch, limits);
+        } catch (error) {
+          throw ApplicationFailure.nonRetryable((error as Error).message, 'InvalidSettings');
+        }
+      },
+    },
+  );
+  setHandler(pauseSignal, () => changeSettings({ enabled: false }));
+  setHandler(resumeSignal, () => changeSettings({ enabled: true }));
+  const doReEnable = () => {
+    state = reEnable(state);
+    wakeups++;
+    requestMirror();
+  };
+  setHandler(reEnableSignal, doReEnable);
+  setHandler(reEnableUpdate, () => {
+    doReEnable();
+    return view();
+  });
+  setHandler(runNowSignal, () => {
+    state.runNowRequested = true;
+    wakeups++;
+  });
+
+  const continueAsNewDue = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= limits.continueAsNewAfterEvents;
+
+  void mirrorPump();
+  requestMirror();
+
+  for (;;) {
+    if (continueAsNewDue()) {
+      // Finish what handlers and the mirror have started, then carry the whole state over.
+      await condition(() => allHandlersFinished() && mirrorWritten === mirrorRequested);
+      await continueAsNew<typeof autoScrapeWorkflow>({ ...input, lastRunAt: state.lastRunAt, carried: state });
+    }
+
+    const seen = wakeups;
+    if (!isActive(state)) {
+      state.nextRunAt = undefined;
+      setStatus(idleStatus(state));
+      await condition(() => wakeups !== seen || continueAsNewDue());
+      continue;
+    }
+
+    const dueAt = nextDueAt(state, Date.now());
+    state.nextRunAt = dueAt;
+    setStatus(idleStatus(state));
+    const delay = dueAt - Date.now();
+    if (delay > 0) {
+      const woken = await condition(() => wakeups !== seen || continueAsNewDue(), delay);
+      // A message changed something: work the due time out again from the new state.
+      if (woken) continue;
+    }
+
+    state.runNowRequested = false;
+    state.runCount++;
+    const run = {
+      runKey: `${state.jobInstanceId}:${state.runCount}`,
+      runNumber: state.runCount,
+      scheduledAt: dueAt,
+      startedAt: Date.now(),
+    };
+    state.nextRunAt = undefined;
+    setStatus('running');
+    let outcome: { outcome: 'success' | 'failure'; error?: string };
+    try {
+      await scrapeUser({ userId: state.userId, ...run });
+      outcome = { outcome: 'success' };
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      outcome = { outcome: 'failure', error: (error.cause ?? error).message };
+    }
+    state = recordRunOutcome(state, { ...run, ...outcome }, limits.maxConsecutiveFailures);
+    if (state.status === 'disabled_due_to_failures') {
+      log.warn('Job disabled after consecutive failures', { userId: state.userId, failures: state.consecutiveFailures, lastError: state.lastError });
+    }
+    // The loop's next turn mirrors the outcome together with the next due time, in one write.
+  }
+}
