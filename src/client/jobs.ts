@@ -1,5 +1,5 @@
 // Starting a user's job: the one code path the client script, the status API and the health check share.
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { JobLimits, JobSettings, JobTuning } from '../workflows/job-state.js';
 import { autoScrapeWorkflowId, JOB_STATUS_SEARCH_ATTRIBUTE, USER_ID_SEARCH_ATTRIBUTE } from '../workflows/keys.js';
@@ -40,7 +40,7 @@ export interface StartJobRequest {
 }
 
 /** Starts the user's job, or returns the one already running: never a second workflow for a user. */
-export async function startAutoScrape(client: Client, config: Config, request: StartJobRequest): Promise<WorkflowHandle<typeof autoScrapeWorkflow>> {
+export async function startAutoScrape(client: Client, config: Config, request: StartJobRequest): Promise<WorkflowHandleWithFirstExecutionRunId<typeof autoScrapeWorkflow>> {
   return client.workflow.start(autoScrapeWorkflow, {
     workflowId: autoScrapeWorkflowId(request.userId),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
