@@ -13,7 +13,15 @@ export type FetchPurpose = 'feed' | 'html' | 'robots';
 
 export type FetchOptions = Pick<
   ScrapeOptions,
-  'connectTimeoutMs' | 'totalTimeoutMs' | 'maxBytes' | 'maxRedirects' | 'userAgent' | 'allowPrivateAddresses' | 'proxyUrl' | 'maxRetryAfterMs'
+  | 'connectTimeoutMs'
+  | 'totalTimeoutMs'
+  | 'maxBytes'
+  | 'maxRedirects'
+  | 'userAgent'
+  | 'allowPrivateAddresses'
+  | 'allowedPrivateHosts'
+  | 'proxyUrl'
+  | 'maxRetryAfterMs'
 >;
 
 export interface FetchRequest {
@@ -113,12 +121,12 @@ export async function safeFetch(request: FetchRequest, options: FetchOptions, si
 async function fetchFollowingRedirects(request: FetchRequest, options: FetchOptions, signal: AbortSignal): Promise<FetchResult> {
   const proxyUrl = request.proxyUrl === undefined ? options.proxyUrl : request.proxyUrl ?? undefined;
   const proxy = proxyUrl ? proxyConfig(proxyUrl) : false;
-  const agents = createAgents(options.connectTimeoutMs, options.allowPrivateAddresses, !proxy);
+  const agents = createAgents(options.connectTimeoutMs, options, !proxy);
   let current = parseHttpUrl(request.url);
   try {
     for (let hop = 0; ; hop++) {
       // Checked on every hop: a public URL redirecting to the metadata address must stop here.
-      await assertHostAllowed(current, options.allowPrivateAddresses, Boolean(proxy));
+      await assertHostAllowed(current, options, Boolean(proxy));
       const res = await axios.request<Readable>({
         url: current.href,
         method: 'GET',

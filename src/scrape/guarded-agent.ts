@@ -18,13 +18,22 @@ function blockedError(host: string, address: string, reason: string): ScrapeErro
   });
 }
 
+/** Which destinations may be private: everything, or only the listed host names. */
+export interface AddressPolicy {
+  allowPrivateAddresses: boolean;
+  allowedPrivateHosts: readonly string[];
+}
+
+const trusted = (policy: AddressPolicy, host: string) =>
+  policy.allowPrivateAddresses || policy.allowedPrivateHosts.some((h) => h.toLowerCase() === host.toLowerCase());
+
 /** A `lookup` for net.connect that refuses hosts resolving to any blocked address. */
-export function guardedLookup(allowPrivate: boolean) {
+export function guardedLookup(policy: AddressPolicy) {
   return (hostname: string, options: dns.LookupOptions | number | undefined, callback: LookupCallback): void => {
     const opts: dns.LookupOptions = typeof options === 'number' ? { family: options } : { ...(options ?? {}) };
     dns.lookup(hostname, { ...opts, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
-      if (!allowPrivate) {
+      if (!trusted(policy, hostname)) {
         // Every answer is checked, so a DNS server mixing a private address into the set can't win a race.
         for (const { address } of addresses) {
           const reason = blockedReason(address);
@@ -83,8 +92,8 @@ export interface Agents {
  * reaches the proxy (which may legitimately be on the private network) and the target is checked
  * beforehand by `assertHostAllowed`.
  */
-export function createAgents(connectTimeoutMs: number, allowPrivate: boolean, guard = true): Agents {
-  const base = { keepAlive: false, ...(guard ? { lookup: guardedLookup(allowPrivate) } : {}) };
+export function createAgents(connectTimeoutMs: number, policy: AddressPolicy, guard = true): Agents {
+  const base = { keepAlive: false, ...(guard ? { lookup: guardedLookup(policy) } : {}) };
   return {
     httpAgent: new TimedHttpAgent(connectTimeoutMs, base),
     httpsAgent: new TimedHttpsAgent(connectTimeoutMs, base),
@@ -95,9 +104,9 @@ export function createAgents(connectTimeoutMs: number, allowPrivate: boolean, gu
  * Checks what `lookup` cannot: literal IP hosts (Node connects to them without a lookup) and, when a
  * proxy will do the resolving, the target's current DNS answers.
  */
-export async function assertHostAllowed(url: URL, allowPrivate: boolean, resolve: boolean): Promise<void> {
-  if (allowPrivate) return;
+export async function assertHostAllowed(url: URL, policy: AddressPolicy, resolve: boolean): Promise<void> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (trusted(policy, url.hostname) || trusted(policy, host)) return;
   if (net.isIP(host)) {
     const reason = blockedReason(host);
     if (reason) throw blockedError(url.hostname, host, reason);

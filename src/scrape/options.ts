@@ -12,6 +12,11 @@ export interface ScrapeOptions {
   userAgent: string;
   /** Lets sources point at loopback/private/link-local addresses. Only for tests and local demos. */
   allowPrivateAddresses: boolean;
+  /**
+   * Host names (as written in source URLs) trusted to be on a private network, e.g. an internal feed
+   * mirror. Narrower than allowPrivateAddresses: redirects elsewhere are still checked.
+   */
+  allowedPrivateHosts: readonly string[];
   /** HTTP(S) proxy for every source without its own (`http://user:pass@host:port`). */
   proxyUrl?: string;
   /** robots.txt is honoured for HTML pages unless this is false. Feeds exist to be fetched. */
@@ -36,6 +41,7 @@ export const DEFAULT_SCRAPE_OPTIONS: Readonly<ScrapeOptions> = Object.freeze({
   maxRedirects: 5,
   userAgent: DEFAULT_USER_AGENT,
   allowPrivateAddresses: false,
+  allowedPrivateHosts: [],
   respectRobotsTxt: true,
   perHostSpacingMs: 1_000,
   concurrency: 4,
