@@ -1,6 +1,8 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeFetch, type FetchOptions, type FetchRequest } from '../src/scrape/fetch.js';
 import { blockedReason } from '../src/scrape/address-guard.js';
+import { RequestPacer } from '../src/scrape/host-spacing.js';
 import { ScrapeError } from '../src/scrape/errors.js';
 import { DEFAULT_SCRAPE_OPTIONS } from '../src/scrape/options.js';
 import { ETAG, LAST_MODIFIED, MB, startFixtureProxy, startFixtureServer, type FixtureServer } from './fixtures/feeds/server.js';
@@ -224,6 +226,21 @@ describe('safeFetch: hostile and failing responses', () => {
     expect(err.retryable).toBe(true);
   });
 
+  it('gives up on a connection whose TLS handshake never completes (connect timeout)', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    try {
+      const err = await failure(safeFetch({ url: `https://127.0.0.1:${port}/feed`, purpose: 'feed' }, options({ connectTimeoutMs: 300 })));
+      expect(err.code).toBe('CONNECT_TIMEOUT');
+      expect(err.retryable).toBe(true);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it('stops when the caller cancels', async () => {
     const controller = new AbortController();
     const pending = safeFetch(feed('/slow-drip'), options({ totalTimeoutMs: 60_000 }), controller.signal);
@@ -231,5 +248,40 @@ describe('safeFetch: hostile and failing responses', () => {
     const err = await failure(pending);
     expect(err.code).toBe('CANCELLED');
     expect(err.retryable).toBe(false);
+  });
+});
+
+describe('RequestPacer', () => {
+  it('keeps at most `concurrency` tasks in flight and serialises each host with a minimum gap', async () => {
+    const pacer = new RequestPacer(2, 30);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const perHost = new Map<string, number>();
+    const log: Array<{ host: string; start: number; end: number }> = [];
+    const task = (host: string) => async () => {
+      inFlight++;
+      perHost.set(host, (perHost.get(host) ?? 0) + 1);
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      expect(perHost.get(host)).toBe(1);
+      const start = Date.now();
+      await new Promise((r) => setTimeout(r, 10));
+      log.push({ host, start, end: Date.now() });
+      perHost.set(host, perHost.get(host)! - 1);
+      inFlight--;
+    };
+    await Promise.all(['a', 'a', 'a', 'b', 'c', 'd', 'b'].map((h) => pacer.run(h, task(h))));
+    expect(log).toHaveLength(7);
+    expect(maxInFlight).toBe(2);
+    const a = log.filter((l) => l.host === 'a');
+    for (let i = 1; i < a.length; i++) expect(a[i]!.start - a[i - 1]!.end).toBeGreaterThanOrEqual(25);
+  });
+
+  it('gives up waiting when cancelled', async () => {
+    const pacer = new RequestPacer(1, 60_000);
+    await pacer.run('h', async () => undefined);
+    const controller = new AbortController();
+    const waiting = pacer.run('h', async () => 'ran', controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toThrow();
   });
 });
