@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeFetch, type FetchOptions, type FetchRequest } from '../src/scrape/fetch.js';
 import { blockedReason } from '../src/scrape/address-guard.js';
 import { RequestPacer } from '../src/scrape/host-spacing.js';
-import { ScrapeError } from '../src/scrape/errors.js';
+import { ScrapeError, toScrapeError } from '../src/scrape/errors.js';
 import { DEFAULT_SCRAPE_OPTIONS } from '../src/scrape/options.js';
 import { ETAG, LAST_MODIFIED, MB, startFixtureProxy, startFixtureServer, type FixtureServer } from './fixtures/feeds/server.js';
 
@@ -62,6 +62,26 @@ describe('blockedReason (the SSRF address classifier)', () => {
 
   it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '172.32.0.1', '192.169.0.1'])('allows public %s', (address) => {
     expect(blockedReason(address)).toBeUndefined();
+  });
+});
+
+describe('toScrapeError', () => {
+  const withCode = (code: string) => Object.assign(new Error(code), { code });
+  it.each([
+    ['ECONNRESET', 'CONNECTION_FAILED', true],
+    ['ETIMEDOUT', 'TIMEOUT', true],
+    ['EAI_AGAIN', 'CONNECTION_FAILED', true],
+    ['ENOTFOUND', 'DNS_FAILURE', true],
+    ['CERT_HAS_EXPIRED', 'TLS_ERROR', false],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'TLS_ERROR', false],
+    ['ERR_CANCELED', 'CANCELLED', false],
+  ])('classifies %s as %s (retryable %s)', (errno, code, retryable) => {
+    expect(toScrapeError(withCode(errno))).toMatchObject({ code, retryable });
+  });
+
+  it('finds a ScrapeError wrapped in causes and keeps it as is', () => {
+    const inner = new ScrapeError('BLOCKED_ADDRESS', 'no', { retryable: false });
+    expect(toScrapeError(new Error('wrapper', { cause: new Error('middle', { cause: inner }) }))).toBe(inner);
   });
 });
 

@@ -8,6 +8,7 @@ export type ScrapeErrorCode =
   | 'CONNECT_TIMEOUT'
   | 'TIMEOUT'
   | 'CONNECTION_FAILED'
+  | 'TLS_ERROR'
   | 'TOO_MANY_REDIRECTS'
   | 'BAD_REDIRECT'
   | 'HTTP_ERROR'
@@ -110,6 +111,10 @@ export function toScrapeError(err: unknown, url?: string): ScrapeError {
   }
   if (errno === 'ERR_INVALID_URL') {
     return new ScrapeError('INVALID_URL', message, { retryable: false, cause: err, ...where });
+  }
+  // A bad certificate does not fix itself between attempts; someone has to look at the source.
+  if (errno && /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_)/.test(errno)) {
+    return new ScrapeError('TLS_ERROR', `TLS failure (${errno}): ${message}`, { retryable: false, cause: err, ...where });
   }
   if (errno && transientErrnos.has(errno)) {
     const timeout = errno === 'ETIMEDOUT' || errno === 'ESOCKETTIMEDOUT' || errno === 'ECONNABORTED';
