@@ -1,0 +1,112 @@
+// `npm start`: everything on one machine. Postgres (embedded unless DATABASE_URL), migrations, the
+// Temporal dev server (unless TEMPORAL_ADDRESS) with its Web UI, the worker and the status API; all
+// stopped cleanly on Ctrl-C.
+import path from 'node:path';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { migrate } from './db/migrate.js';
+import { explainConnectionError } from './db/connection-errors.js';
+import { createPrisma } from './db/prisma.js';
+import { withDatabase } from './db/url.js';
+import { ensureDatabase, startEmbeddedPostgres } from './postgres/embedded.js';
+import { ensureTemporalCli } from './temporal/cli-binary.js';
+import { connectToTemporal } from './temporal/connect.js';
+import { startDevServer } from './temporal/dev-server.js';
+import { createWorker } from './worker.js';
+import { buildApp } from './api/app.js';
+import { describeStartupError } from './startup-errors.js';
+
+const APP_DATABASE = 'auto_scrape';
+
+type Cleanup = () => Promise<unknown>;
+
+async function main(cleanups: Cleanup[], log: Logger, config: Config): Promise<{ worker: Worker }> {
+  // The CLI first: it is the step that can take minutes, and the one most likely to need the user.
+  const cliPath = config.TEMPORAL_ADDRESS ? undefined : await ensureTemporalCli(config, (line) => log.info(line));
+
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    const dataDir = path.join(config.DATA_DIR, 'postgres');
+    log.info({ dataDir, port: config.EMBEDDED_PG_PORT }, 'starting the embedded Postgres');
+    const pg = await startEmbeddedPostgres({ dataDir, port: config.EMBEDDED_PG_PORT, persistent: true });
+    cleanups.push(() => pg.stop());
+    await ensureDatabase(pg.adminUrl, APP_DATABASE);
+    databaseUrl = withDatabase(pg.adminUrl, APP_DATABASE);
+  }
+  const dbUrl = databaseUrl;
+  const migrated = await migrate(dbUrl).catch((error: unknown) => {
+    throw explainConnectionError(error, dbUrl) ? new Error(explainConnectionError(error, dbUrl), { cause: error }) : error;
+  });
+  log.info({ applied: migrated.applied, alreadyApplied: migrated.alreadyApplied.length }, 'database migrated');
+  const prisma = createPrisma(dbUrl);
+  cleanups.push(() => prisma.$disconnect());
+
+  let address = config.TEMPORAL_ADDRESS;
+  if (!address) {
+    const dbFilename = path.join(config.DATA_DIR, 'temporal.db');
+    let env: TestWorkflowEnvironment;
+    try {
+      env = await startDevServer({ cliPath: cliPath!, namespace: config.TEMPORAL_NAMESPACE, dbFilename, port: config.TEMPORAL_DEV_PORT, uiPort: config.TEMPORAL_UI_PORT });
+    } catch (error) {
+      throw new Error(
+        `The Temporal dev server did not start on port ${config.TEMPORAL_DEV_PORT} (UI ${config.TEMPORAL_UI_PORT}): ${(error as Error).message.split('\n')[0]}. ` +
+          'Another process may hold those ports: set TEMPORAL_DEV_PORT / TEMPORAL_UI_PORT, or TEMPORAL_ADDRESS to a running server.',
+        { cause: error },
+      );
+    }
+    cleanups.push(() => env.teardown());
+    address = env.address;
+    log.info({ address, webUi: `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`, dbFilename }, 'Temporal dev server running');
+  }
+  const connections = await connectToTemporal(address);
+  cleanups.push(() => connections.native.close(), () => connections.client.close());
+
+  const worker = await createWorker({ connection: connections.native, config, prisma });
+  const app = buildApp({ prisma });
+  await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  cleanups.push(() => app.close());
+  log.info({ url: `http://${config.API_HOST}:${(app.server.address() as { port: number }).port}`, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'status API listening; worker running');
+  return { worker };
+}
+
+async function run(): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  const cleanups: Cleanup[] = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((e: unknown) => log.warn({ err: e }, 'cleanup step failed'));
+  };
+  let worker: Worker;
+  try {
+    ({ worker } = await main(cleanups, log, config));
+  } catch (error) {
+    process.stderr.write(`error: ${describeStartupError(error, config)}\n`);
+    await cleanUp();
+    return 1;
+  }
+  // The SDK's Runtime shuts the worker down on SIGINT/SIGTERM: in-flight activities get the grace time.
+  try {
+    await worker.run();
+  } finally {
+    log.info('worker stopped; shutting down');
+    await cleanUp();
+  }
+  return 0;
+}
+
+run().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);
