@@ -54,6 +54,24 @@ const schema = z
     SCRAPE_START_TO_CLOSE_MS: integer(1).default(10 * MINUTE),
     SCRAPE_HEARTBEAT_MS: integer(1).default(2 * MINUTE),
 
+    // Scraping: safety limits and politeness (see src/scrape/options.ts for what each means).
+    SCRAPE_CONNECT_TIMEOUT_MS: integer(1).default(10 * SECOND),
+    SCRAPE_TOTAL_TIMEOUT_MS: integer(1).default(30 * SECOND),
+    SCRAPE_MAX_BYTES: integer(1024).default(5 * 1024 * 1024),
+    SCRAPE_MAX_REDIRECTS: integer(0, 20).default(5),
+    SCRAPE_USER_AGENT: nonEmpty.optional(),
+    SCRAPE_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
+    SCRAPE_ALLOWED_PRIVATE_HOSTS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean)),
+    SCRAPE_PROXY_URL: z.string().trim().url('must be a URL such as http://proxy:3128').optional(),
+    SCRAPE_RESPECT_ROBOTS_TXT: flag.default(true),
+    SCRAPE_PER_HOST_SPACING_MS: integer(0).default(1 * SECOND),
+    SCRAPE_CONCURRENCY: integer(1, 64).default(4),
+    SCRAPE_SOURCE_FAILURE_THRESHOLD: integer(1, 1000).default(5),
+    SCRAPE_MAX_RETRY_AFTER_MS: integer(0).default(5 * MINUTE),
+
     // Status mirror: retried without an attempt limit, so a database outage delays a status but never drops it.
     MIRROR_RETRY_INITIAL_MS: integer(1).default(1 * SECOND),
     MIRROR_RETRY_MAX_INTERVAL_MS: integer(1).default(1 * MINUTE),

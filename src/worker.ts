@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import type { Prisma } from './db/prisma.js';
 import { createActivities } from './activities/index.js';
 import type { UserScraper } from './activities/scrape.js';
-import { createMinimalScraper } from './activities/minimal-scraper.js';
+import { createScraper } from './activities/scraper.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const WORKFLOWS_PATH = path.join(here, 'workflows', 'index.ts');
@@ -26,7 +26,7 @@ export async function createWorker({ connection, config, prisma, scraper, overri
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities({ prisma, scraper: scraper ?? createMinimalScraper(prisma) }),
+    activities: createActivities({ prisma, scraper: scraper ?? createScraper(prisma, config) }),
     // Thousands of jobs sleep most of the time: keep many cached so a wake-up needs no replay, and
     // bound concurrency so a burst of due jobs cannot exhaust the database pool.
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,

@@ -6,7 +6,7 @@ import type { ScrapeRunInput, ScrapeRunResult } from './types.js';
 
 export interface ScrapeContext {
   signal: AbortSignal;
-  heartbeat(): void;
+  heartbeat(details?: unknown): void;
   log: { info(msg: string, meta?: Record<string, unknown>): void; warn(msg: string, meta?: Record<string, unknown>): void; error(msg: string, meta?: Record<string, unknown>): void };
 }
 
@@ -14,8 +14,8 @@ export interface ScrapeSummary extends ScrapeRunResult {
   sourceErrors: { sourceId: number; url: string; code: string; message: string }[];
 }
 
-/** Scrapes one user's sources; throws an error carrying `code`, `retryable` and maybe `retryAfterMs`. */
-export type UserScraper = (userId: string, context: ScrapeContext) => Promise<ScrapeSummary>;
+/** Scrapes one user's sources for one run; throws an error carrying `code`, `retryable` and maybe `retryAfterMs`. */
+export type UserScraper = (run: ScrapeRunInput, context: ScrapeContext) => Promise<ScrapeSummary>;
 
 interface ClassifiedError {
   code?: string;
@@ -61,15 +61,15 @@ export function createScrapeActivity(prisma: Prisma, scraper: UserScraper) {
     const finish = (data: Parameters<typeof prisma.scrapeRun.updateMany>[0]['data']) =>
       prisma.scrapeRun.updateMany({ where: { runKey: input.runKey, attempts: attempt }, data: { ...data, finishedAt: new Date() } });
     try {
-      const summary = await scraper(input.userId, { signal: ctx.cancellationSignal, heartbeat: () => ctx.heartbeat(), log: ctx.log });
+      const summary = await scraper(input, { signal: ctx.cancellationSignal, heartbeat: (details) => ctx.heartbeat(details), log: ctx.log });
       await finish({
         outcome: 'success',
         itemsSeen: summary.itemsSeen,
         newItems: summary.newItems,
         sourceErrors: summary.sourceErrors.length ? summary.sourceErrors : undefined,
       });
-      ctx.log.info('Scrape run finished', { userId: input.userId, runKey: input.runKey, attempt, ...summary, sourceErrors: summary.sourceErrors.length });
-      const { sourceErrors: _ignored, ...result } = summary;
+      const result = { itemsSeen: summary.itemsSeen, newItems: summary.newItems, sourcesTried: summary.sourcesTried, sourcesFailed: summary.sourcesFailed };
+      ctx.log.info('Scrape run finished', { userId: input.userId, runKey: input.runKey, attempt, ...result });
       return result;
     } catch (error) {
       const failure = toFailure(error);

@@ -115,7 +115,10 @@ export async function scrapeUserSources(
   }
   const sources = await prisma.threatSource.findMany({ where: { userId, enabled: true }, orderBy: { id: 'asc' } });
   if (sources.length === 0) {
-    throw new ScrapeError('NO_ENABLED_SOURCES', `User ${userId} has no enabled threat sources: add a source or re-enable a disabled one`, {
+    // Say why when the sources were switched off for failing: that error is what the user must fix.
+    const disabled = await prisma.threatSource.findFirst({ where: { userId, enabled: false, lastError: { not: null } }, orderBy: { updatedAt: 'desc' } });
+    const why = disabled ? ` (sources were disabled after failing repeatedly; last error: ${disabled.lastError})` : '';
+    throw new ScrapeError('NO_ENABLED_SOURCES', `User ${userId} has no enabled threat sources${why}: add a source or re-enable a disabled one`, {
       retryable: false,
     });
   }
@@ -204,7 +207,7 @@ function allFailed(userId: string, result: ScrapeResult): ScrapeError {
   const retryable = result.sourceErrors.some((e) => e.retryable);
   // The longest wait any server asked for, so the workflow can delay its retry accordingly.
   const waits = result.sourceErrors.flatMap((e) => (e.retryable && e.retryAfterMs !== undefined ? [e.retryAfterMs] : []));
-  const summary = result.sourceErrors.map((e) => `${e.url}: ${e.code}`).join('; ');
+  const summary = result.sourceErrors.map((e) => `${e.code}: ${e.message.slice(0, 300)}`).join('; ');
   const disabled = result.disabledSources.length ? ` ${result.disabledSources.length} source(s) were disabled after repeated failures.` : '';
   return new ScrapeError('ALL_SOURCES_FAILED', `Every source of user ${userId} failed (${summary}).${disabled}`, {
     retryable,

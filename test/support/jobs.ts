@@ -17,6 +17,11 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     WORKER_SHUTDOWN_GRACE_MS: '2000',
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(5).toString('hex')}`,
     LOG_LEVEL: 'warn',
+    // The fixture sources live on 127.0.0.1, which production refuses.
+    SCRAPE_ALLOW_PRIVATE_ADDRESSES: 'true',
+    SCRAPE_PER_HOST_SPACING_MS: '0',
+    // Job-level failure tests count the job's failures; per-source disabling has tests of its own.
+    SCRAPE_SOURCE_FAILURE_THRESHOLD: '1000',
     ...overrides,
   });
 }
