@@ -10,7 +10,8 @@ import { migrate } from './db/migrate.js';
 import { explainConnectionError } from './db/connection-errors.js';
 import { createPrisma } from './db/prisma.js';
 import { withDatabase } from './db/url.js';
-import { ensureDatabase, startEmbeddedPostgres } from './postgres/embedded.js';
+import { startEmbeddedPostgres } from './postgres/embedded.js';
+import { ensureDatabase } from './db/databases.js';
 import { ensureTemporalCli } from './temporal/cli-binary.js';
 import { connectToTemporal } from './temporal/connect.js';
 import { startDevServer } from './temporal/dev-server.js';
@@ -85,9 +86,17 @@ async function run(): Promise<number> {
   const cleanUp = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((e: unknown) => log.warn({ err: e }, 'cleanup step failed'));
   };
+  // Until the worker exists (the SDK then drains it on these signals), a signal aborts start-up cleanly.
+  const abortStartup = (signal: NodeJS.Signals) => {
+    log.info({ signal }, 'interrupted during start-up; stopping what was started');
+    void cleanUp().finally(() => process.exit(130));
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  for (const signal of signals) process.once(signal, abortStartup);
   let worker: Worker;
   try {
     ({ worker } = await main(cleanups, log, config));
+    for (const signal of signals) process.removeListener(signal, abortStartup);
   } catch (error) {
     process.stderr.write(`error: ${describeStartupError(error, config)}\n`);
     await cleanUp();

@@ -33,21 +33,23 @@ describe('the per-user job keeps its cadence', () => {
     await startAutoScrape(new Client({ connection }), config, { userId, settings: { intervalSeconds: 2, enabled: true } });
     await connection.close();
 
-    const runs = await withWorker(config, () =>
-      waitFor('three finished runs', async () => {
+    // Everything is read while the worker still runs: the mirror of the last run lands just after it.
+    const { runs, row } = await withWorker(config, async () => {
+      const finished = await waitFor('three finished runs', async () => {
         const r = (await runsOf(db.prisma, userId)).filter((x) => x.outcome === 'success');
         return r.length >= 3 && r;
-      }),
-    );
+      });
+      const mirrored = await waitFor('the mirror of run 3', async () => {
+        const r = await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } });
+        return r.runCount >= 3 && r.jobStatus !== 'running' && r;
+      });
+      return { runs: finished, row: mirrored };
+    });
     for (let i = 1; i < runs.length; i++) {
       // Each run starts one interval after the previous one started (the workflow's clock, a little after).
       expect(runs[i]!.startedAt.getTime() - runs[i - 1]!.startedAt.getTime()).toBeGreaterThanOrEqual(2000);
       expect(runs[i]!.scheduledAt.getTime()).toBe(runs[i - 1]!.startedAt.getTime() + 2000);
     }
-    const row = await waitFor('the mirror of run 3', async () => {
-      const r = await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } });
-      return r.runCount >= 3 && r.jobStatus !== 'running' && r;
-    });
     expect(row.jobStatus).toBe('completed');
     expect(row.consecutiveFailures).toBe(0);
     expect(row.lastRunAt).not.toBeNull();

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { migrate, MIGRATIONS_DIR, MigrationError, readMigrations } from '../src/db/migrate.js';
-import { dropDatabase, ensureDatabase } from '../src/postgres/embedded.js';
+import { dropDatabase, ensureDatabase } from '../src/db/databases.js';
 import { withDatabase } from '../src/db/url.js';
 import { schemaDrift } from './support/schema-drift.js';
 

