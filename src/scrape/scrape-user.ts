@@ -53,7 +53,7 @@ const silent: ScrapeLogger = { info: () => undefined, warn: () => undefined, err
 type Source = Awaited<ReturnType<Prisma['threatSource']['findMany']>>[number];
 
 /** Per-source proxy, if the schema carries one; the global setting applies otherwise. */
-const proxyOf = (source: Source): string | null | undefined => (source as { proxyUrl?: string | null }).proxyUrl ?? undefined;
+const proxyOf = (source: Source): string | undefined => source.proxyUrl ?? undefined;
 
 interface Fetched {
   items: ScrapedItem[];
