@@ -3,7 +3,7 @@ import type { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { startAutoScrape } from '../src/client/jobs.js';
 import { createWorker } from '../src/worker.js';
-import { autoScrapeWorkflowId } from '../src/workflows/keys.js';
+import { autoScrapeWorkflowId, ENABLED_SEARCH_ATTRIBUTE, INTERVAL_SEARCH_ATTRIBUTE } from '../src/workflows/keys.js';
 import { getStateQuery, runNowSignal, syncSettingsSignal } from '../src/workflows/messages.js';
 import { useTestDatabase } from './support/database.js';
 import { useFixtureServer } from './support/fixture-server.js';
@@ -89,6 +89,9 @@ describe('the per-user job keeps its cadence', () => {
         return s.intervalSeconds === 30 && s.nextRunAt !== before.nextRunAt && s;
       });
       expect(after.nextRunAt).toBe(lastRunAt.getTime() + 30_000);
+      // The settings are visible to visibility queries, which is how the health check finds drift.
+      await waitFor('the interval search attribute', async () => (await handle.describe()).typedSearchAttributes.get(INTERVAL_SEARCH_ATTRIBUTE) === 30);
+      expect((await handle.describe()).typedSearchAttributes.get(ENABLED_SEARCH_ATTRIBUTE)).toBe(true);
       // Shrinking it below the time already waited makes the run happen now.
       await handle.signal(syncSettingsSignal, { intervalSeconds: 5 });
       await waitFor('a run right after the change', async () => (await runsOf(db.prisma, userId)).length === 1);

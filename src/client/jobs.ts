@@ -2,7 +2,13 @@
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { JobLimits, JobSettings, JobTuning } from '../workflows/job-state.js';
-import { autoScrapeWorkflowId, JOB_STATUS_SEARCH_ATTRIBUTE, USER_ID_SEARCH_ATTRIBUTE } from '../workflows/keys.js';
+import {
+  autoScrapeWorkflowId,
+  ENABLED_SEARCH_ATTRIBUTE,
+  INTERVAL_SEARCH_ATTRIBUTE,
+  JOB_STATUS_SEARCH_ATTRIBUTE,
+  USER_ID_SEARCH_ATTRIBUTE,
+} from '../workflows/keys.js';
 import { autoScrapeWorkflow } from '../workflows/auto-scrape.js';
 
 export function jobLimitsFrom(config: Config): JobLimits {
@@ -47,7 +53,9 @@ export async function startAutoScrape(client: Client, config: Config, request: S
     workflowIdConflictPolicy: 'USE_EXISTING',
     typedSearchAttributes: [
       { key: USER_ID_SEARCH_ATTRIBUTE, value: request.userId },
-      { key: JOB_STATUS_SEARCH_ATTRIBUTE, value: 'scheduled' },
+      { key: JOB_STATUS_SEARCH_ATTRIBUTE, value: request.settings.enabled ? 'scheduled' : 'paused' },
+      { key: INTERVAL_SEARCH_ATTRIBUTE, value: request.settings.intervalSeconds },
+      { key: ENABLED_SEARCH_ATTRIBUTE, value: request.settings.enabled },
     ],
     args: [
       {

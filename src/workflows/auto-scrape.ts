@@ -8,6 +8,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -25,7 +26,7 @@ import {
   type JobState,
   type JobStatus,
 } from './job-state.js';
-import { JOB_STATUS_SEARCH_ATTRIBUTE, USER_ID_SEARCH_ATTRIBUTE } from './keys.js';
+import { ENABLED_SEARCH_ATTRIBUTE, INTERVAL_SEARCH_ATTRIBUTE, JOB_STATUS_SEARCH_ATTRIBUTE, USER_ID_SEARCH_ATTRIBUTE } from './keys.js';
 import {
   getStateQuery,
   pauseSignal,
@@ -105,15 +106,30 @@ export async function autoScrapeWorkflow(input: AutoScrapeInput): Promise<void> 
 
   // --- search attributes, upserted only when they change, so the Web UI can filter by user and status
   let shownStatus = info.typedSearchAttributes.get(JOB_STATUS_SEARCH_ATTRIBUTE);
+  let shownInterval = info.typedSearchAttributes.get(INTERVAL_SEARCH_ATTRIBUTE);
+  let shownEnabled = info.typedSearchAttributes.get(ENABLED_SEARCH_ATTRIBUTE);
   if (info.typedSearchAttributes.get(USER_ID_SEARCH_ATTRIBUTE) !== state.userId) {
     upsertSearchAttributes([{ key: USER_ID_SEARCH_ATTRIBUTE, value: state.userId }]);
   }
   const setStatus = (status: JobStatus) => {
     state.status = status;
+    const changes: Parameters<typeof upsertSearchAttributes>[0] = [];
     if (status !== shownStatus) {
-      upsertSearchAttributes([{ key: JOB_STATUS_SEARCH_ATTRIBUTE, value: status }]);
+      changes.push({ key: JOB_STATUS_SEARCH_ATTRIBUTE, value: status });
       shownStatus = status;
     }
+    // Added after v1: histories recorded before it carry no settings attributes and must replay as they ran.
+    if (patched('settings-search-attributes')) {
+      if (state.intervalSeconds !== shownInterval) {
+        changes.push({ key: INTERVAL_SEARCH_ATTRIBUTE, value: state.intervalSeconds });
+        shownInterval = state.intervalSeconds;
+      }
+      if (state.enabled !== shownEnabled) {
+        changes.push({ key: ENABLED_SEARCH_ATTRIBUTE, value: state.enabled });
+        shownEnabled = state.enabled;
+      }
+    }
+    if (changes.length) upsertSearchAttributes(changes);
     requestMirror();
   };
 

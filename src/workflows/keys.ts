@@ -16,6 +16,13 @@ export function userIdFromWorkflowId(workflowId: string): string | undefined {
 
 export const USER_ID_SEARCH_ATTRIBUTE = defineSearchAttributeKey('AutoScrapeUserId', 'KEYWORD');
 export const JOB_STATUS_SEARCH_ATTRIBUTE = defineSearchAttributeKey('AutoScrapeJobStatus', 'KEYWORD');
+// The job's settings as the workflow holds them, so the health check finds drift with one visibility
+// query per page of users instead of one describe or query per user.
+export const INTERVAL_SEARCH_ATTRIBUTE = defineSearchAttributeKey('AutoScrapeIntervalSeconds', 'INT');
+export const ENABLED_SEARCH_ATTRIBUTE = defineSearchAttributeKey('AutoScrapeEnabled', 'BOOL');
 
-/** Every custom search attribute this application upserts; the dev server must have them registered. */
-export const SEARCH_ATTRIBUTE_KEYS = [USER_ID_SEARCH_ATTRIBUTE, JOB_STATUS_SEARCH_ATTRIBUTE];
+/** Every custom search attribute this application upserts; the server must have them registered. */
+export const SEARCH_ATTRIBUTE_KEYS = [USER_ID_SEARCH_ATTRIBUTE, JOB_STATUS_SEARCH_ATTRIBUTE, INTERVAL_SEARCH_ATTRIBUTE, ENABLED_SEARCH_ATTRIBUTE];
+
+export const AUTO_SCRAPE_WORKFLOW_TYPE = 'autoScrapeWorkflow';
+export const HEALTH_CHECK_SCHEDULE_ID = 'auto-scrape-health-check';
