@@ -40,6 +40,17 @@ const schema = z
     API_PORT: integer(0, 65535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
+    // Status API. Only the operator token's hash is configured, so the environment never holds a usable secret.
+    OPERATOR_TOKEN_HASH: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 of the operator token, as 64 hex characters')
+      .optional(),
+    // Readiness and live queries must answer a probe or a person quickly even while Temporal hangs.
+    API_READY_TIMEOUT_MS: integer(1).default(3 * SECOND),
+    API_LIVE_QUERY_TIMEOUT_MS: integer(1).default(2 * SECOND),
+
     // Job settings limits: what a user may ask for. Tests lower the minimum to seconds.
     INTERVAL_MIN_SECONDS: integer(1).default(60),
     INTERVAL_MAX_SECONDS: integer(1).default(7 * 24 * 3600),
@@ -80,6 +91,10 @@ const schema = z
     // History size at which a job continues as new even if the server has not suggested it yet.
     CONTINUE_AS_NEW_AFTER_EVENTS: integer(20).default(10_000),
 
+    // Health check: reconciles the database with the running jobs on a Temporal Schedule.
+    HEALTH_CHECK_INTERVAL_SECONDS: integer(10).default(300),
+    HEALTH_CHECK_PAGE_SIZE: integer(1, 1000).default(200),
+
     WORKER_MAX_CACHED_WORKFLOWS: integer(0).default(2000),
     WORKER_MAX_CONCURRENT_ACTIVITIES: integer(1).default(50),
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: integer(1).default(40),
@@ -95,6 +110,9 @@ const schema = z
   });
 
 export type Config = z.infer<typeof schema>;
+
+/** Every variable the code reads, with its rule and default: deployment files are checked against it. */
+export const configSchema = schema;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -1,6 +1,7 @@
 // The worker: runs the per-user workflows and their activities from the task queue.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from './config.js';
 import type { Prisma } from './db/prisma.js';
@@ -13,6 +14,8 @@ export const WORKFLOWS_PATH = path.join(here, 'workflows', 'index.ts');
 
 export interface WorkerDeps {
   connection: NativeConnection;
+  /** For the health check's activities, which start and signal jobs. */
+  client: Client;
   config: Config;
   prisma: Prisma;
   scraper?: UserScraper;
@@ -20,13 +23,13 @@ export interface WorkerDeps {
   overrides?: Partial<WorkerOptions>;
 }
 
-export async function createWorker({ connection, config, prisma, scraper, overrides }: WorkerDeps): Promise<Worker> {
+export async function createWorker({ connection, client, config, prisma, scraper, overrides }: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities({ prisma, scraper: scraper ?? createScraper(prisma, config) }),
+    activities: createActivities({ prisma, client, config, scraper: scraper ?? createScraper(prisma, config) }),
     // Thousands of jobs sleep most of the time: keep many cached so a wake-up needs no replay, and
     // bound concurrency so a burst of due jobs cannot exhaust the database pool.
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,

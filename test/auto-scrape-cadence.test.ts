@@ -1,27 +1,18 @@
 import { Connection, Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { startAutoScrape } from '../src/client/jobs.js';
-import { createWorker } from '../src/worker.js';
 import { autoScrapeWorkflowId, ENABLED_SEARCH_ATTRIBUTE, INTERVAL_SEARCH_ATTRIBUTE } from '../src/workflows/keys.js';
 import { getStateQuery, runNowSignal, syncSettingsSignal } from '../src/workflows/messages.js';
 import { useTestDatabase } from './support/database.js';
 import { useFixtureServer } from './support/fixture-server.js';
 import { createUser, runsOf, sleep, testConfig, waitFor } from './support/jobs.js';
 import { uniqueName, useTestTemporal } from './support/temporal.js';
+import { withWorker } from './support/worker.js';
 
 const db = useTestDatabase();
 const temporal = useTestTemporal();
 const sources = useFixtureServer();
 
-async function withWorker<T>(config: ReturnType<typeof testConfig>, fn: (worker: Worker) => Promise<T>): Promise<T> {
-  const worker = await createWorker({ connection: temporal.env.nativeConnection, config, prisma: db.prisma });
-  let result!: T;
-  await worker.runUntil(async () => {
-    result = await fn(worker);
-  });
-  return result;
-}
 
 describe('the per-user job keeps its cadence', () => {
   it('runs on its interval with no client connected, and mirrors each run into threat_settings', async () => {
@@ -34,7 +25,7 @@ describe('the per-user job keeps its cadence', () => {
     await connection.close();
 
     // Everything is read while the worker still runs: the mirror of the last run lands just after it.
-    const { runs, row } = await withWorker(config, async () => {
+    const { runs, row } = await withWorker(temporal, db, config, async () => {
       const finished = await waitFor('three finished runs', async () => {
         const r = (await runsOf(db.prisma, userId)).filter((x) => x.outcome === 'success');
         return r.length >= 3 && r;
@@ -76,7 +67,7 @@ describe('the per-user job keeps its cadence', () => {
     await createUser(db.prisma, userId, [sources.url(`/${userId}`)], 3600);
     const lastRunAt = new Date(Date.now() - 10_000);
     const handle = await startAutoScrape(temporal.env.client, config, { userId, settings: { intervalSeconds: 3600, enabled: true }, lastRunAt });
-    await withWorker(config, async () => {
+    await withWorker(temporal, db, config, async () => {
       const before = await waitFor('the job to be scheduled', async () => {
         const s = await handle.query(getStateQuery);
         return s.nextRunAt !== undefined && s;
@@ -113,7 +104,7 @@ describe('the per-user job keeps its cadence', () => {
     const userId = uniqueName('runnow');
     await createUser(db.prisma, userId, [sources.url(`/${userId}`)], 3600);
     const handle = await startAutoScrape(temporal.env.client, config, { userId, settings: { intervalSeconds: 3600, enabled: true }, lastRunAt: new Date() });
-    await withWorker(config, async () => {
+    await withWorker(temporal, db, config, async () => {
       await waitFor('the job to be scheduled', async () => (await handle.query(getStateQuery)).nextRunAt !== undefined);
       expect(await runsOf(db.prisma, userId)).toHaveLength(0);
       await handle.signal(runNowSignal);
@@ -134,12 +125,12 @@ describe('the per-user job keeps its cadence', () => {
     const userId = uniqueName('catchup');
     await createUser(db.prisma, userId, [sources.url(`/${userId}`)], 2);
     const handle = await startAutoScrape(temporal.env.client, config, { userId, settings: { intervalSeconds: 2, enabled: true } });
-    await withWorker(config, () => waitFor('the first run', async () => (await runsOf(db.prisma, userId)).some((r) => r.outcome === 'success')));
+    await withWorker(temporal, db, config, () => waitFor('the first run', async () => (await runsOf(db.prisma, userId)).some((r) => r.outcome === 'success')));
     const stoppedAt = Date.now();
     // Three due times pass with no worker.
     await sleep(7000);
     const restartedAt = Date.now();
-    await withWorker(config, () =>
+    await withWorker(temporal, db, config, () =>
       waitFor('two runs after the restart', async () => (await runsOf(db.prisma, userId)).filter((r) => r.startedAt.getTime() > restartedAt && r.outcome === 'success').length >= 2),
     );
     const runs = await runsOf(db.prisma, userId);

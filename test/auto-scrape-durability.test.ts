@@ -7,12 +7,13 @@ import { temporal } from '@temporalio/proto';
 const { History } = temporal.api.history.v1;
 import { describe, expect, inject, it } from 'vitest';
 import { startAutoScrape } from '../src/client/jobs.js';
-import { createWorker, WORKFLOWS_PATH } from '../src/worker.js';
+import { WORKFLOWS_PATH } from '../src/worker.js';
 import { getStateQuery, pauseSignal, syncSettingsSignal } from '../src/workflows/messages.js';
 import { useTestDatabase } from './support/database.js';
 import { useFixtureServer } from './support/fixture-server.js';
 import { createUser, runsOf, testConfig, waitFor } from './support/jobs.js';
 import { uniqueName, useTestTemporal } from './support/temporal.js';
+import { withWorker } from './support/worker.js';
 
 const db = useTestDatabase();
 const temporalEnv = useTestTemporal();
@@ -36,14 +37,6 @@ async function databaseDown() {
 }
 const databaseUp = () => admin(`ALTER DATABASE "${db.name}" ALLOW_CONNECTIONS true`);
 
-async function withWorker<T>(config: ReturnType<typeof testConfig>, fn: () => Promise<T>): Promise<T> {
-  const worker = await createWorker({ connection: temporalEnv.env.nativeConnection, config, prisma: db.prisma });
-  let result!: T;
-  await worker.runUntil(async () => {
-    result = await fn();
-  });
-  return result;
-}
 
 describe('durability', () => {
   it('with the database down, the status mirror keeps retrying and the status arrives once it is back', async () => {
@@ -51,7 +44,7 @@ describe('durability', () => {
     const userId = uniqueName('dbdown');
     await createUser(db.prisma, userId, [sources.url(`/${userId}`)], 3600);
     const handle = await startAutoScrape(temporalEnv.env.client, config, { userId, settings: { intervalSeconds: 3600, enabled: true }, lastRunAt: new Date() });
-    await withWorker(config, async () => {
+    await withWorker(temporalEnv, db, config, async () => {
       await waitFor('the first mirror', async () => (await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } })).jobStatus === 'scheduled');
       await databaseDown();
       try {
@@ -80,7 +73,7 @@ describe('durability', () => {
     sources.setStatus(source, 500);
     await createUser(db.prisma, userId, [sources.url(source)], 1);
     const handle = await startAutoScrape(temporalEnv.env.client, config, { userId, settings: { intervalSeconds: 1, enabled: true } });
-    const state = await withWorker(config, async () => {
+    const state = await withWorker(temporalEnv, db, config, async () => {
       await waitFor('two continue-as-new boundaries', async () => {
         let runs = 0;
         for await (const _ of temporalEnv.env.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs++;

@@ -1,26 +1,17 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { startAutoScrape } from '../src/client/jobs.js';
-import { createWorker } from '../src/worker.js';
 import { getStateQuery, reEnableUpdate, syncSettingsSignal, updateSettingsUpdate } from '../src/workflows/messages.js';
 import { useTestDatabase } from './support/database.js';
 import { useFixtureServer } from './support/fixture-server.js';
 import { createUser, runsOf, sleep, testConfig, waitFor } from './support/jobs.js';
 import { uniqueName, useTestTemporal } from './support/temporal.js';
+import { withWorker } from './support/worker.js';
 
 const db = useTestDatabase();
 const temporal = useTestTemporal();
 const sources = useFixtureServer();
 
-async function withWorker<T>(config: ReturnType<typeof testConfig>, fn: (worker: Worker) => Promise<T>): Promise<T> {
-  const worker = await createWorker({ connection: temporal.env.nativeConnection, config, prisma: db.prisma });
-  let result!: T;
-  await worker.runUntil(async () => {
-    result = await fn(worker);
-  });
-  return result;
-}
 
 async function failingUser(intervalSeconds: number) {
   const userId = uniqueName('fail');
@@ -35,7 +26,7 @@ describe('failed runs', () => {
     const config = testConfig();
     const { userId, path } = await failingUser(3600);
     const handle = await startAutoScrape(temporal.env.client, config, { userId, settings: { intervalSeconds: 3600, enabled: true } });
-    const state = await withWorker(config, () =>
+    const state = await withWorker(temporal, db, config, () =>
       waitFor('the failed run', async () => {
         const s = await handle.query(getStateQuery);
         return s.status === 'failed' && s;
@@ -59,7 +50,7 @@ describe('failed runs', () => {
     const config = testConfig();
     const { userId, path } = await failingUser(1);
     const handle = await startAutoScrape(temporal.env.client, config, { userId, settings: { intervalSeconds: 1, enabled: true } });
-    await withWorker(config, async () => {
+    await withWorker(temporal, db, config, async () => {
       const state = await waitFor('the job to disable itself', async () => {
         const s = await handle.query(getStateQuery);
         return s.status === 'disabled_due_to_failures' && s;
@@ -90,7 +81,7 @@ describe('failed runs', () => {
     const config = testConfig();
     const { userId, path } = await failingUser(1);
     const handle = await startAutoScrape(temporal.env.client, config, { userId, settings: { intervalSeconds: 1, enabled: true } });
-    await withWorker(config, async () => {
+    await withWorker(temporal, db, config, async () => {
       await waitFor('two failures', async () => (await handle.query(getStateQuery)).consecutiveFailures === 2, 30_000);
       sources.setStatus(path, 200);
       const ok = await waitFor('a success', async () => {
@@ -114,7 +105,7 @@ describe('failed runs', () => {
     const config = testConfig({ MAX_CONSECUTIVE_FAILURES: '2' });
     const { userId, path } = await failingUser(1);
     const handle = await startAutoScrape(temporal.env.client, config, { userId, settings: { intervalSeconds: 1, enabled: true } });
-    await withWorker(config, async () => {
+    await withWorker(temporal, db, config, async () => {
       await waitFor('the lock-out', async () => (await handle.query(getStateQuery)).status === 'disabled_due_to_failures', 30_000);
       sources.setStatus(path, 200);
       const answer = await handle.executeUpdate(reEnableUpdate);
@@ -136,7 +127,7 @@ describe('failed runs', () => {
     const userId = uniqueName('invalid');
     await createUser(db.prisma, userId, [sources.url(`/${userId}`)], 3600);
     const handle = await startAutoScrape(temporal.env.client, config, { userId, settings: { intervalSeconds: 3600, enabled: true }, lastRunAt: new Date() });
-    await withWorker(config, async () => {
+    await withWorker(temporal, db, config, async () => {
       const cases: [unknown, RegExp][] = [
         [{ intervalSeconds: 0 }, /between 60 and 604800, got 0/],
         [{ intervalSeconds: -5 }, /between 60 and 604800, got -5/],

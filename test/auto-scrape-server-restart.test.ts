@@ -23,7 +23,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 async function runWorkerOn(env: TestWorkflowEnvironment, config: ReturnType<typeof testConfig>, until: () => Promise<unknown>) {
   const connection = await NativeConnection.connect({ address: env.address });
   try {
-    const worker = await createWorker({ connection, config, prisma: db.prisma });
+    const worker = await createWorker({ connection, client: env.client, config, prisma: db.prisma });
     await worker.runUntil(until);
   } finally {
     await connection.close();

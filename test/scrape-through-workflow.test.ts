@@ -38,7 +38,7 @@ describe('a scheduled scrape through the workflow', () => {
       },
     });
     const handle = await startAutoScrape(temporal.env.client, config, { userId, settings: { intervalSeconds: 2, enabled: true } });
-    const worker = await createWorker({ connection: temporal.env.nativeConnection, config, prisma: db.prisma });
+    const worker = await createWorker({ connection: temporal.env.nativeConnection, client: temporal.env.client, config, prisma: db.prisma });
     const runs = await worker.runUntil(
       waitFor('two finished runs', async () => {
         const r = await runsOf(db.prisma, userId);
