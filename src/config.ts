@@ -95,6 +95,9 @@ const schema = z
     HEALTH_CHECK_INTERVAL_SECONDS: integer(10).default(300),
     HEALTH_CHECK_PAGE_SIZE: integer(1, 1000).default(200),
 
+    // Prometheus endpoint of the worker's Temporal runtime (SDK metrics plus the scrape metrics).
+    WORKER_METRICS_ADDRESS: nonEmpty.default('127.0.0.1:9464'),
+
     WORKER_MAX_CACHED_WORKFLOWS: integer(0).default(2000),
     WORKER_MAX_CONCURRENT_ACTIVITIES: integer(1).default(50),
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: integer(1).default(40),

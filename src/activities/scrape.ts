@@ -41,6 +41,15 @@ export function createScrapeActivity(prisma: Prisma, scraper: UserScraper) {
   return async function scrapeUser(input: ScrapeRunInput): Promise<ScrapeRunResult> {
     const ctx = Context.current();
     const attempt = ctx.info.attempt;
+    const began = Date.now();
+    if (attempt === 1) {
+      // How late the run started against its plan: the figure the scheduler exists to keep small.
+      ctx.metricMeter.createHistogram('auto_scrape_scheduling_lag', 'int', 'ms', 'Scrape start minus its planned start').record(Math.max(0, began - input.scheduledAt));
+    }
+    const recordAttempt = (outcome: 'success' | 'failure') => {
+      ctx.metricMeter.createCounter('auto_scrape_attempts', '1', 'Scrape attempts by outcome').withTags({ outcome }).add(1);
+      ctx.metricMeter.createHistogram('auto_scrape_duration', 'int', 'ms', 'Duration of one scrape attempt').withTags({ outcome }).record(Date.now() - began);
+    };
     const settings = await prisma.threatSettings.findUnique({ where: { userId: input.userId }, select: { id: true } });
     if (!settings) {
       throw ApplicationFailure.nonRetryable(`User ${input.userId} has no threat_settings row; nothing to scrape.`, 'UserNotFound');
@@ -68,11 +77,13 @@ export function createScrapeActivity(prisma: Prisma, scraper: UserScraper) {
         newItems: summary.newItems,
         sourceErrors: summary.sourceErrors.length ? summary.sourceErrors : undefined,
       });
+      recordAttempt('success');
       const result = { itemsSeen: summary.itemsSeen, newItems: summary.newItems, sourcesTried: summary.sourcesTried, sourcesFailed: summary.sourcesFailed };
       ctx.log.info('Scrape run finished', { userId: input.userId, runKey: input.runKey, attempt, ...result });
       return result;
     } catch (error) {
       const failure = toFailure(error);
+      recordAttempt('failure');
       ctx.log.warn('Scrape attempt failed', { userId: input.userId, runKey: input.runKey, attempt, type: failure.type, retryable: !failure.nonRetryable, error: failure.message });
       await finish({ outcome: 'failure', error: failure.message }).catch((e: unknown) =>
         ctx.log.error('Could not record the failed attempt', { runKey: input.runKey, error: (e as Error).message }),
