@@ -1,5 +1,5 @@
 // The contract between the workflow and its activities. The workflow imports these as types only.
-import type { JobStatus, LastRun } from '../workflows/job-state.js';
+import type { JobState } from '../workflows/job-state.js';
 
 export interface ScrapeRunInput {
   userId: string;
@@ -18,16 +18,8 @@ export interface ScrapeRunResult {
   sourcesFailed: number;
 }
 
-export interface JobStatusSnapshot {
-  userId: string;
-  status: JobStatus;
-  lastRunAt?: number;
-  nextRunAt?: number;
-  consecutiveFailures: number;
-  lastError?: string;
-  runCount: number;
-  lastRun?: LastRun;
-}
+/** What the status mirror writes: the job columns of threat_settings, straight from workflow state. */
+export type JobStatusSnapshot = Pick<JobState, 'userId' | 'status' | 'lastRunAt' | 'nextRunAt' | 'consecutiveFailures' | 'lastError' | 'runCount' | 'lastRun'>;
 
 export interface JobActivities {
   scrapeUser(input: ScrapeRunInput): Promise<ScrapeRunResult>;
