@@ -2,10 +2,10 @@
 // Temporal dev server (unless TEMPORAL_ADDRESS) with its Web UI, the worker and the status API; all
 // stopped cleanly on Ctrl-C.
 import path from 'node:path';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { loadConfig, type Config } from './config.js';
-import { createLogger, type Logger } from './logger.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
 import { migrate } from './db/migrate.js';
 import { explainConnectionError } from './db/connection-errors.js';
 import { createPrisma } from './db/prisma.js';
@@ -15,13 +15,12 @@ import { ensureDatabase } from './db/databases.js';
 import { ensureTemporalCli } from './temporal/cli-binary.js';
 import { connectToTemporal } from './temporal/connect.js';
 import { startDevServer } from './temporal/dev-server.js';
+import { installRuntime } from './temporal/runtime.js';
 import { createWorker } from './worker.js';
 import { buildApp } from './api/app.js';
-import { describeStartupError } from './startup-errors.js';
+import { exitWith, runEntry, type Cleanup } from './process-lifecycle.js';
 
 const APP_DATABASE = 'auto_scrape';
-
-type Cleanup = () => Promise<unknown>;
 
 async function main(cleanups: Cleanup[], log: Logger, config: Config): Promise<{ worker: Worker }> {
   // The CLI first: it is the step that can take minutes, and the one most likely to need the user.
@@ -72,50 +71,12 @@ async function main(cleanups: Cleanup[], log: Logger, config: Config): Promise<{
   return { worker };
 }
 
-async function run(): Promise<number> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    process.stderr.write(`error: ${(error as Error).message}\n`);
-    return 1;
-  }
-  const log = createLogger(config.LOG_LEVEL);
-  Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
-  const cleanups: Cleanup[] = [];
-  const cleanUp = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((e: unknown) => log.warn({ err: e }, 'cleanup step failed'));
-  };
-  // Until the worker exists (the SDK then drains it on these signals), a signal aborts start-up cleanly.
-  const abortStartup = (signal: NodeJS.Signals) => {
-    log.info({ signal }, 'interrupted during start-up; stopping what was started');
-    void cleanUp().finally(() => process.exit(130));
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
-  for (const signal of signals) process.once(signal, abortStartup);
-  let worker: Worker;
-  try {
-    ({ worker } = await main(cleanups, log, config));
-    for (const signal of signals) process.removeListener(signal, abortStartup);
-  } catch (error) {
-    process.stderr.write(`error: ${describeStartupError(error, config)}\n`);
-    await cleanUp();
-    return 1;
-  }
-  // The SDK's Runtime shuts the worker down on SIGINT/SIGTERM: in-flight activities get the grace time.
-  try {
-    await worker.run();
-  } finally {
-    log.info('worker stopped; shutting down');
-    await cleanUp();
-  }
-  return 0;
-}
-
-run().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`error: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
+exitWith(
+  runEntry(
+    async ({ config, log, cleanups }) => {
+      const { worker } = await main(cleanups, log, config);
+      return () => worker.run();
+    },
+    { installRuntime },
+  ),
 );
