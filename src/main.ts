@@ -2,6 +2,7 @@
 // Temporal dev server (unless TEMPORAL_ADDRESS) with its Web UI, the worker and the status API; all
 // stopped cleanly on Ctrl-C.
 import path from 'node:path';
+import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Config } from './config.js';
@@ -64,7 +65,7 @@ async function main(cleanups: Cleanup[], log: Logger, config: Config): Promise<{
   cleanups.push(() => connections.native.close(), () => connections.client.close());
 
   const worker = await createWorker({ connection: connections.native, config, prisma });
-  const app = buildApp({ prisma });
+  const app = buildApp({ prisma, config, client: new Client({ connection: connections.client, namespace: config.TEMPORAL_NAMESPACE }), logger: log });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
   cleanups.push(() => app.close());
   log.info({ url: `http://${config.API_HOST}:${(app.server.address() as { port: number }).port}`, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'status API listening; worker running');
