@@ -19,6 +19,7 @@ import { startDevServer } from './temporal/dev-server.js';
 import { installRuntime } from './temporal/runtime.js';
 import { createWorker } from './worker.js';
 import { buildApp } from './api/app.js';
+import { ensureHealthCheckSchedule } from './health/schedule.js';
 import { exitWith, runEntry, type Cleanup } from './process-lifecycle.js';
 
 const APP_DATABASE = 'auto_scrape';
@@ -64,8 +65,10 @@ async function main(cleanups: Cleanup[], log: Logger, config: Config): Promise<{
   const connections = await connectToTemporal(address);
   cleanups.push(() => connections.native.close(), () => connections.client.close());
 
-  const worker = await createWorker({ connection: connections.native, config, prisma });
-  const app = buildApp({ prisma, config, client: new Client({ connection: connections.client, namespace: config.TEMPORAL_NAMESPACE }), logger: log });
+  const temporalClient = new Client({ connection: connections.client, namespace: config.TEMPORAL_NAMESPACE });
+  const worker = await createWorker({ connection: connections.native, client: temporalClient, config, prisma });
+  await ensureHealthCheckSchedule(temporalClient, config);
+  const app = buildApp({ prisma, config, client: temporalClient, logger: log });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
   cleanups.push(() => app.close());
   log.info({ url: `http://${config.API_HOST}:${(app.server.address() as { port: number }).port}`, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'status API listening; worker running');
