@@ -105,6 +105,13 @@ const schema = z
 
     CI: flag.optional(),
   })
+  // Temporal rejects such a retry policy when the activity is scheduled, which would wedge every job.
+  .refine((c) => c.SCRAPE_RETRY_INITIAL_MS <= c.SCRAPE_RETRY_MAX_INTERVAL_MS, {
+    message: 'SCRAPE_RETRY_INITIAL_MS must not exceed SCRAPE_RETRY_MAX_INTERVAL_MS',
+  })
+  .refine((c) => c.MIRROR_RETRY_INITIAL_MS <= c.MIRROR_RETRY_MAX_INTERVAL_MS, {
+    message: 'MIRROR_RETRY_INITIAL_MS must not exceed MIRROR_RETRY_MAX_INTERVAL_MS',
+  })
   .refine((c) => c.INTERVAL_MIN_SECONDS <= c.INTERVAL_MAX_SECONDS, {
     message: 'INTERVAL_MIN_SECONDS must not exceed INTERVAL_MAX_SECONDS',
   })
