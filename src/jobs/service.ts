@@ -55,12 +55,15 @@ async function deliver(deps: JobDeps, send: (client: Client) => Promise<void>): 
   }
 }
 
+export const SOURCE_KINDS = ['rss', 'atom', 'html'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
 export interface NewUser {
   userId: string;
   intervalSeconds?: number;
   enabled?: boolean;
   keywords?: string[];
-  sources?: { url: string; kind: 'rss' | 'atom' | 'html'; selectors?: Record<string, string> }[];
+  sources?: { url: string; kind: SourceKind; selectors?: Record<string, string> }[];
 }
 
 /** Adds a user with settings and sources, and returns the API token (shown once; only its hash is kept). */
@@ -73,7 +76,15 @@ export async function addUser(deps: JobDeps, input: NewUser): Promise<{ userId: 
   } catch (error) {
     throw new JobError('invalid', (error as Error).message);
   }
+  const seen = new Set<string>();
   for (const source of input.sources ?? []) {
+    // Checked here, not left to the database: an unknown kind or a repeated URL would otherwise surface as
+    // a driver error or be misreported as "user already exists" (the unique index on user and URL).
+    if (!(SOURCE_KINDS as readonly string[]).includes(source.kind)) {
+      throw new JobError('invalid', `Unknown source kind ${JSON.stringify(source.kind)}; use one of ${SOURCE_KINDS.join(', ')}.`);
+    }
+    if (seen.has(source.url)) throw new JobError('invalid', `Source URL ${source.url} is given twice.`);
+    seen.add(source.url);
     let url: URL;
     try {
       url = new URL(source.url);
@@ -253,6 +264,27 @@ export async function listJobs(deps: JobDeps, filter: ListFilter = {}) {
       consecutiveFailures: true,
       lastError: true,
       runCount: true,
+    },
+  });
+}
+
+/** The user's latest runs from scrape_runs, newest first. */
+export async function recentRuns(deps: JobDeps, userId: string, limit = 10) {
+  return deps.prisma.scrapeRun.findMany({
+    where: { userId: assertUserId(userId) },
+    orderBy: [{ scheduledAt: 'desc' }, { id: 'desc' }],
+    take: limit,
+    // No id: it is a BigInt, which JSON cannot carry, and the run number identifies a run to people.
+    select: {
+      runNumber: true,
+      scheduledAt: true,
+      startedAt: true,
+      finishedAt: true,
+      outcome: true,
+      attempts: true,
+      itemsSeen: true,
+      newItems: true,
+      error: true,
     },
   });
 }
