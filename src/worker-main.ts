@@ -3,6 +3,7 @@
 // SIGINT/SIGTERM. Any number of them may share the task queue.
 //   --migrate            apply pending database migrations first
 //   --alive-file <path>  keep <path> fresh while the worker runs (the container's health check)
+//   --from-source        bundle the workflows from src/ at start instead (development and chaos tests under tsx)
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,10 +24,11 @@ const ALIVE_EVERY_MS = 10_000;
 exitWith(
   runEntry(
     async ({ config: loaded, log, cleanups }) => {
-      const { values: flags } = parseArgs({ options: { migrate: { type: 'boolean', default: false }, 'alive-file': { type: 'string' } } });
+      const { values: flags } = parseArgs({ options: { migrate: { type: 'boolean', default: false }, 'alive-file': { type: 'string' }, 'from-source': { type: 'boolean', default: false } } });
       const config = requireSettings(loaded, ['DATABASE_URL', 'TEMPORAL_ADDRESS'], 'the production worker connects to an existing Postgres and Temporal server');
       const bundlePath = path.join(path.dirname(fileURLToPath(import.meta.url)), WORKFLOW_BUNDLE_FILE);
-      if (!existsSync(bundlePath)) throw new Error(`No workflow bundle at ${bundlePath}: run \`npm run build\` and start dist/worker-main.js.`);
+      const fromSource = flags['from-source'];
+      if (!fromSource && !existsSync(bundlePath)) throw new Error(`No workflow bundle at ${bundlePath}: run \`npm run build\` and start dist/worker-main.js.`);
 
       if (flags.migrate) {
         const migrated = await migrate(config.DATABASE_URL);
@@ -43,7 +45,7 @@ exitWith(
         client,
         config,
         prisma,
-        overrides: { workflowsPath: undefined, workflowBundle: { codePath: bundlePath } },
+        overrides: fromSource ? {} : { workflowsPath: undefined, workflowBundle: { codePath: bundlePath } },
       });
       // Every replica ensures it: idempotent, and the deployment reconciles as soon as any worker is up.
       await ensureHealthCheckSchedule(client, config);

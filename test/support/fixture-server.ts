@@ -13,18 +13,25 @@ export interface FixtureServer {
   setStatus(path: string, status: number): void;
   /** Arrival times (epoch ms) of requests for `path`. */
   hits(path: string): number[];
+  /** Every later answer waits this long first, so scrapes are in flight when a test strikes. */
+  setDelay(ms: number): void;
 }
 
 export function useFixtureServer(): FixtureServer {
   const statuses = new Map<string, number>();
   const hits = new Map<string, number[]>();
   let base = '';
+  let delayMs = 0;
   const server = http.createServer((req, res) => {
     const path = req.url ?? '/';
     hits.set(path, [...(hits.get(path) ?? []), Date.now()]);
-    const status = statuses.get(path) ?? 200;
-    res.writeHead(status, { 'content-type': status === 200 ? 'application/rss+xml' : 'text/plain' });
-    res.end(status === 200 ? FEED : `status ${status}`);
+    const answer = () => {
+      const status = statuses.get(path) ?? 200;
+      res.writeHead(status, { 'content-type': status === 200 ? 'application/rss+xml' : 'text/plain' });
+      res.end(status === 200 ? FEED : `status ${status}`);
+    };
+    if (delayMs > 0) setTimeout(answer, delayMs);
+    else answer();
   });
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -38,5 +45,8 @@ export function useFixtureServer(): FixtureServer {
     url: (path) => `${base}${path}`,
     setStatus: (path, status) => statuses.set(path, status),
     hits: (path) => hits.get(path) ?? [],
+    setDelay: (ms) => {
+      delayMs = ms;
+    },
   };
 }

@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Prisma } from '../../src/db/prisma.js';
 
-export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({
+/** The environment of a test worker: the same values whether it runs in-process or as a child process. */
+export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
     INTERVAL_MIN_SECONDS: '1',
     DEFAULT_INTERVAL_SECONDS: '1',
     SCRAPE_RETRY_INITIAL_MS: '100',
@@ -23,7 +24,11 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     // Job-level failure tests count the job's failures; per-source disabling has tests of its own.
     SCRAPE_SOURCE_FAILURE_THRESHOLD: '1000',
     ...overrides,
-  });
+  };
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig(testEnv(overrides));
 }
 
 export async function createUser(prisma: Prisma, userId: string, sourceUrls: string[], intervalSeconds = 1): Promise<void> {
