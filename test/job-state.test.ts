@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applySettings,
   idleStatus,
+  MAX_UNRECORDED_RUNS,
   nextDueAt,
   reEnable,
   recordRunOutcome,
@@ -63,6 +64,15 @@ describe('run outcomes', () => {
     for (let i = 6; i <= 10; i++) s = recordRunOutcome(s, run('failure', i), 5);
     expect(s).toMatchObject({ consecutiveFailures: 5, status: 'disabled_due_to_failures' });
     expect(idleStatus(s)).toBe('disabled_due_to_failures');
+  });
+  it('keeps failed runs for the mirror to record (bounded), and successes not', () => {
+    let s = recordRunOutcome(base, run('failure', 1), 5);
+    s = recordRunOutcome(s, run('success', 2), 5);
+    s = recordRunOutcome(s, run('failure', 3), 5);
+    expect(s.unrecordedRuns?.map((r) => r.runNumber)).toEqual([1, 3]);
+    for (let i = 4; i < 4 + MAX_UNRECORDED_RUNS; i++) s = recordRunOutcome(s, run('failure', i), 1000);
+    expect(s.unrecordedRuns).toHaveLength(MAX_UNRECORDED_RUNS);
+    expect(s.unrecordedRuns!.at(-1)!.runNumber).toBe(3 + MAX_UNRECORDED_RUNS);
   });
   it('re-enable lifts the lock-out and resets the count; an unchanged enabled=true does not', () => {
     const locked = { ...base, consecutiveFailures: 5, status: 'disabled_due_to_failures' as const };

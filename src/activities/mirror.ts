@@ -22,17 +22,19 @@ export function createMirrorActivity(prisma: Prisma) {
           updatedAt: now,
         },
       });
-      const run = snapshot.lastRun;
-      if (count > 0 && run) {
-        // Every run gets a finished row even when no attempt could write one (all timed out, say):
-        // insert it if missing, and close it if an attempt left it open.
-        await tx.$executeRaw`
-          INSERT INTO scrape_runs (user_id, run_key, run_number, scheduled_at, started_at, finished_at, outcome, error)
-          VALUES (${snapshot.userId}, ${run.runKey}, ${run.runNumber}, ${new Date(run.scheduledAt)}, ${new Date(run.startedAt)},
-                  ${now}, ${run.outcome}::run_outcome, ${run.error ?? null})
-          ON CONFLICT (run_key) DO UPDATE
-            SET outcome = EXCLUDED.outcome, error = EXCLUDED.error, finished_at = EXCLUDED.finished_at
-            WHERE scrape_runs.outcome = 'running'`;
+      // Every run gets a finished row even when no attempt could write one (the database was down, or
+      // all attempts timed out): insert it if missing, and close it if an attempt left it open.
+      const runs = [...(snapshot.unrecordedRuns ?? []), ...(snapshot.lastRun ? [snapshot.lastRun] : [])];
+      if (count > 0) {
+        for (const run of runs) {
+          await tx.$executeRaw`
+            INSERT INTO scrape_runs (user_id, run_key, run_number, scheduled_at, started_at, finished_at, outcome, error)
+            VALUES (${snapshot.userId}, ${run.runKey}, ${run.runNumber}, ${new Date(run.scheduledAt)}, ${new Date(run.startedAt)},
+                    ${now}, ${run.outcome}::run_outcome, ${run.error ?? null})
+            ON CONFLICT (run_key) DO UPDATE
+              SET outcome = EXCLUDED.outcome, error = EXCLUDED.error, finished_at = EXCLUDED.finished_at
+              WHERE scrape_runs.outcome = 'running'`;
+        }
       }
       return count > 0;
     });

@@ -19,7 +19,7 @@ export interface ScrapeRunResult {
 }
 
 /** What the status mirror writes: the job columns of threat_settings, straight from workflow state. */
-export type JobStatusSnapshot = Pick<JobState, 'userId' | 'status' | 'lastRunAt' | 'nextRunAt' | 'consecutiveFailures' | 'lastError' | 'runCount' | 'lastRun'>;
+export type JobStatusSnapshot = Pick<JobState, 'userId' | 'status' | 'lastRunAt' | 'nextRunAt' | 'consecutiveFailures' | 'lastError' | 'runCount' | 'lastRun' | 'unrecordedRuns'>;
 
 export interface JobActivities {
   scrapeUser(input: ScrapeRunInput): Promise<ScrapeRunResult>;

@@ -90,6 +90,7 @@ export async function autoScrapeWorkflow(input: AutoScrapeInput): Promise<void> 
     for (;;) {
       await condition(() => mirrorWritten < mirrorRequested);
       const target = mirrorRequested;
+      const sentRuns = state.unrecordedRuns ?? [];
       await mirrorJobStatus({
         userId: state.userId,
         status: state.status,
@@ -99,7 +100,9 @@ export async function autoScrapeWorkflow(input: AutoScrapeInput): Promise<void> 
         lastError: state.lastError,
         runCount: state.runCount,
         lastRun: state.lastRun,
+        unrecordedRuns: sentRuns,
       });
+      if (sentRuns.length) state.unrecordedRuns = (state.unrecordedRuns ?? []).filter((run) => !sentRuns.includes(run));
       mirrorWritten = target;
     }
   };

@@ -68,7 +68,15 @@ export interface JobState {
   runCount: number;
   runNowRequested: boolean;
   lastRun?: LastRun;
+  /**
+   * Failed runs whose scrape_runs row may be missing (the database was down when they ran), kept until
+   * the status mirror has written them, so no run is ever absent from the history.
+   */
+  unrecordedRuns?: LastRun[];
 }
+
+/** How many unwritten failed runs a job keeps while the database is unreachable. */
+export const MAX_UNRECORDED_RUNS = 100;
 
 export class InvalidSettingsError extends Error {
   override name = 'InvalidSettingsError';
@@ -143,9 +151,12 @@ export function recordRunOutcome(state: JobState, run: LastRun, maxConsecutiveFa
   const consecutiveFailures = failed ? state.consecutiveFailures + 1 : 0;
   let status: JobStatus = failed ? 'failed' : 'completed';
   if (failed && consecutiveFailures >= maxConsecutiveFailures) status = 'disabled_due_to_failures';
+  // A success was recorded by the activity itself; a failure may have been the database's.
+  const unrecordedRuns = failed ? [...(state.unrecordedRuns ?? []), run].slice(-MAX_UNRECORDED_RUNS) : state.unrecordedRuns;
   return {
     ...state,
     lastRun: run,
+    unrecordedRuns,
     lastRunAt: run.startedAt,
     consecutiveFailures,
     lastError: failed ? run.error : undefined,
