@@ -17,7 +17,7 @@ import { useFixtureServer } from '../support/fixture-server.js';
 import { sleep, testConfig, testEnv, waitFor } from '../support/jobs.js';
 import { freePort } from '../support/ports.js';
 import { uniqueName } from '../support/temporal.js';
-import { startWorkerProcess } from './support/worker-process.js';
+import { startWorkerProcess } from '../support/worker-process.js';
 
 const sources = useFixtureServer();
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'chaos-restart-'));

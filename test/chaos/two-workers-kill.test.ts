@@ -6,7 +6,7 @@ import { useFixtureServer } from '../support/fixture-server.js';
 import { sleep, testConfig, testEnv } from '../support/jobs.js';
 import { freePort } from '../support/ports.js';
 import { uniqueName, useTestTemporal } from '../support/temporal.js';
-import { startWorkerProcess } from './support/worker-process.js';
+import { startWorkerProcess } from '../support/worker-process.js';
 
 const db = useTestDatabase();
 const temporal = useTestTemporal();

@@ -1,6 +1,6 @@
 // A worker as its own operating-system process (src/worker-main.ts under tsx), so a test can kill -9 it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { PROJECT_ROOT } from '../../../src/config.js';
+import { PROJECT_ROOT } from '../../src/config.js';
 
 export interface WorkerProcess {
   child: ChildProcess;
