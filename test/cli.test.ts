@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, type Config } from '../src/config.js';
-import { hashToken, startJob } from '../src/jobs/service.js';
+import { addUser, hashToken, startJob } from '../src/jobs/service.js';
 import { createWorker } from '../src/worker.js';
 import { autoScrapeWorkflowId } from '../src/workflows/keys.js';
 import { getStateQuery } from '../src/workflows/messages.js';
@@ -89,7 +89,7 @@ describe('help', () => {
   it('lists every command, the connection defaults and the exit codes; each command has --help and --json', async () => {
     const top = await cli(['--help']);
     expect(top.code).toBe(0);
-    for (const name of ['user', 'start', 'settings', 'pause', 'resume', 're-enable', 'run-now', 'stop', 'status', 'list']) {
+    for (const name of ['user', 'start', 'settings', 'pause', 'resume', 're-enable', 'run-now', 'stop', 'status', 'list', 'health-check']) {
       expect(top.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     }
     expect(top.stdout).toContain('postgresql://postgres:postgres@127.0.0.1:54329/auto_scrape');
@@ -107,6 +107,7 @@ describe('help', () => {
 // it.concurrent inside plain describes: concurrent suites next to each other would run together, and
 // the bad-input checks must not see these tests write.
 describe('commands that succeed', () => {
+
   it.concurrent('user add stores settings and sources, and prints the token whose hash is stored', async () => {
     const userId = uniqueName('add');
     const added = await cliJson<{ userId: string; apiToken: string; intervalSeconds: number; enabled: boolean; keywords: string[] }>(
@@ -345,5 +346,18 @@ describe('bad input ends with one line on stderr, its exit code, and nothing wri
     expect(result.code).toBe(exitCode);
     expect(result.stdout).toBe('');
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+// Last and alone: a pass reconciles every user in the database, which would disturb tests running beside it.
+describe('health-check', () => {
+  it('health-check --wait runs a pass and prints its report', async () => {
+    const userId = uniqueName('hc');
+    await addUser(serviceDeps(), { userId, intervalSeconds: 3600, sources: [{ url: sources.url(`/${userId}`), kind: 'rss' }] });
+    const report = await cliJson<{ checked: number; started: number; errorCount: number; finishedAt: string }>('health-check', '--wait');
+    expect(report.checked).toBeGreaterThanOrEqual(1);
+    expect(report.finishedAt).toBeTruthy();
+    // The pass started the new user's job.
+    await waitFor('the job the health check started', async () => (await liveState(userId)).userId === userId);
   });
 });

@@ -1,5 +1,6 @@
 // Every command the CLI has. A new one is a module exporting `add…Command(program)` and one line here.
 import type { Command } from 'commander';
+import { addHealthCheckCommand } from './health-check.js';
 import { addJobControlCommands, addStartCommand } from './job-control.js';
 import { addListCommand } from './list.js';
 import { addSettingsCommand } from './settings.js';
@@ -13,4 +14,5 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   addJobControlCommands,
   addStatusCommand,
   addListCommand,
+  addHealthCheckCommand,
 ];
