@@ -19,7 +19,7 @@ exitWith(
         const migrated = await migrate(config.DATABASE_URL);
         log.info({ applied: migrated.applied, alreadyApplied: migrated.alreadyApplied.length }, 'database migrated');
       }
-      const prisma = createPrisma(config.DATABASE_URL);
+      const prisma = createPrisma(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
       cleanups.push(() => prisma.$disconnect());
       // Lazy: status reads answer from the database, so the API starts (and stays up) while Temporal is
       // down; the connection is made on first use and readiness reports Temporal's state meanwhile.

@@ -25,6 +25,8 @@ const schema = z
       .trim()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
+    // Connections each process's Prisma client may hold; the worker needs about one per concurrent activity.
+    DATABASE_POOL_SIZE: integer(1, 500).default(20),
     DATA_DIR: nonEmpty.default(path.join(PROJECT_ROOT, '.data')),
     EMBEDDED_PG_PORT: integer(1, 65535).default(54329),
 

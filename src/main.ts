@@ -42,7 +42,7 @@ async function main(cleanups: Cleanup[], log: Logger, config: Config): Promise<{
     throw explainConnectionError(error, dbUrl) ? new Error(explainConnectionError(error, dbUrl), { cause: error }) : error;
   });
   log.info({ applied: migrated.applied, alreadyApplied: migrated.alreadyApplied.length }, 'database migrated');
-  const prisma = createPrisma(dbUrl);
+  const prisma = createPrisma(dbUrl, config.DATABASE_POOL_SIZE);
   cleanups.push(() => prisma.$disconnect());
 
   let address = config.TEMPORAL_ADDRESS;

@@ -34,7 +34,7 @@ exitWith(
         const migrated = await migrate(config.DATABASE_URL);
         log.info({ applied: migrated.applied, alreadyApplied: migrated.alreadyApplied.length }, 'database migrated');
       }
-      const prisma = createPrisma(config.DATABASE_URL);
+      const prisma = createPrisma(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
       cleanups.push(() => prisma.$disconnect());
       const connections = await connectToTemporal(config.TEMPORAL_ADDRESS);
       cleanups.push(() => connections.native.close(), () => connections.client.close());

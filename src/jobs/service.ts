@@ -232,6 +232,32 @@ export async function jobStatus(deps: JobDeps, userId: string): Promise<JobStatu
   return report;
 }
 
+/** The columns of a job that lists show (the CLI's `list`, the API's `/jobs` and `/overview`). */
+export const JOB_SUMMARY_FIELDS = {
+  userId: true,
+  enabled: true,
+  intervalSeconds: true,
+  jobStatus: true,
+  lastRunAt: true,
+  nextRunAt: true,
+  consecutiveFailures: true,
+  lastError: true,
+  runCount: true,
+} as const;
+
+/** The columns of a scrape run that people read; no id, a BigInt that JSON cannot carry. */
+export const RUN_FIELDS = {
+  runNumber: true,
+  scheduledAt: true,
+  startedAt: true,
+  finishedAt: true,
+  outcome: true,
+  attempts: true,
+  itemsSeen: true,
+  newItems: true,
+  error: true,
+} as const;
+
 export interface ListFilter {
   status?: string;
   /** Enabled jobs whose next run is more than this many seconds late. */
@@ -254,17 +280,7 @@ export async function listJobs(deps: JobDeps, filter: ListFilter = {}) {
     },
     orderBy: { userId: 'asc' },
     take: filter.limit ?? 1000,
-    select: {
-      userId: true,
-      enabled: true,
-      intervalSeconds: true,
-      jobStatus: true,
-      lastRunAt: true,
-      nextRunAt: true,
-      consecutiveFailures: true,
-      lastError: true,
-      runCount: true,
-    },
+    select: JOB_SUMMARY_FIELDS,
   });
 }
 
@@ -274,17 +290,6 @@ export async function recentRuns(deps: JobDeps, userId: string, limit = 10) {
     where: { userId: assertUserId(userId) },
     orderBy: [{ scheduledAt: 'desc' }, { id: 'desc' }],
     take: limit,
-    // No id: it is a BigInt, which JSON cannot carry, and the run number identifies a run to people.
-    select: {
-      runNumber: true,
-      scheduledAt: true,
-      startedAt: true,
-      finishedAt: true,
-      outcome: true,
-      attempts: true,
-      itemsSeen: true,
-      newItems: true,
-      error: true,
-    },
+    select: RUN_FIELDS,
   });
 }

@@ -3,24 +3,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { JobError } from '../../jobs/errors.js';
 import type { JobStatus } from '../../workflows/job-state.js';
-import { changeSettings, jobStatus as readJobStatus, runJobNow, type JobStatusReport } from '../../jobs/service.js';
+import { changeSettings, jobStatus as readJobStatus, RUN_FIELDS, runJobNow, type JobStatusReport } from '../../jobs/service.js';
 import { noJobMessage, requireJobAccess } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { jobDetail, jobQuery, runNowResult, settingsBody, settingsResult, userIdParams } from '../schemas.js';
 import { errorResponses } from '../openapi.js';
 
-const runFields = {
-  runNumber: true,
-  scheduledAt: true,
-  startedAt: true,
-  finishedAt: true,
-  outcome: true,
-  attempts: true,
-  itemsSeen: true,
-  newItems: true,
-  error: true,
-} as const;
 const itemFields = { url: true, title: true, summary: true, publishedAt: true, matchedKeywords: true, firstSeenAt: true } as const;
 
 /** Words a missing job the same whoever asks, so the operator's and a user's 404 look alike. */
@@ -63,7 +52,7 @@ export function jobRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const { runs, items, live } = request.query;
         const [status, recentRuns, recentItems] = await Promise.all([
           orNoJob(userId, report(userId, live)),
-          deps.prisma.scrapeRun.findMany({ where: { userId }, orderBy: { runNumber: 'desc' }, take: runs, select: runFields }),
+          deps.prisma.scrapeRun.findMany({ where: { userId }, orderBy: { runNumber: 'desc' }, take: runs, select: RUN_FIELDS }),
           deps.prisma.threatItem.findMany({ where: { userId }, orderBy: [{ firstSeenAt: 'desc' }, { id: 'desc' }], take: items, select: itemFields }),
         ]);
         return {

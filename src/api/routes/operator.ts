@@ -1,24 +1,13 @@
 // The operator's view of the whole scheduler: every job, filtered, and the overview of what needs attention.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listJobs } from '../../jobs/service.js';
+import { JOB_SUMMARY_FIELDS, listJobs } from '../../jobs/service.js';
 import type { Prisma } from '../../db/prisma.js';
 import { requireOperator } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { errorResponses } from '../openapi.js';
 import { jobList, listQuery, overview, overviewQuery } from '../schemas.js';
 
-const summaryFields = {
-  userId: true,
-  enabled: true,
-  intervalSeconds: true,
-  jobStatus: true,
-  lastRunAt: true,
-  nextRunAt: true,
-  consecutiveFailures: true,
-  lastError: true,
-  runCount: true,
-} as const;
 
 type SummaryRow = Awaited<ReturnType<typeof listJobs>>[number];
 
@@ -69,9 +58,9 @@ export function operatorRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const [countsByStatus, overdueCount, overdueJobs, disabledCount, disabledJobs, paused, lastReport] = await Promise.all([
           countJobsByStatus(deps.prisma),
           deps.prisma.threatSettings.count({ where: overdue }),
-          deps.prisma.threatSettings.findMany({ where: overdue, orderBy: { nextRunAt: 'asc' }, take: limit, select: summaryFields }),
+          deps.prisma.threatSettings.findMany({ where: overdue, orderBy: { nextRunAt: 'asc' }, take: limit, select: JOB_SUMMARY_FIELDS }),
           deps.prisma.threatSettings.count({ where: disabled }),
-          deps.prisma.threatSettings.findMany({ where: disabled, orderBy: { userId: 'asc' }, take: limit, select: summaryFields }),
+          deps.prisma.threatSettings.findMany({ where: disabled, orderBy: { userId: 'asc' }, take: limit, select: JOB_SUMMARY_FIELDS }),
           deps.prisma.threatSettings.count({ where: { enabled: false } }),
           deps.prisma.healthCheckReport.findFirst({ orderBy: { startedAt: 'desc' } }),
         ]);
