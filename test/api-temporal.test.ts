@@ -111,7 +111,11 @@ describe('changes through the API reach the workflow', () => {
         return s.runCount === 1 && s.status === 'completed' && s;
       });
       expect(state.runNowRequested).toBe(false);
-      await waitFor('the mirror', async () => (await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } })).runCount === 1);
+      // The 'running' mirror already carries runCount 1; wait for the one written after the run.
+      await waitFor('the mirror', async () => {
+        const row = await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } });
+        return row.runCount === 1 && row.jobStatus === 'completed';
+      });
 
       const status = (await api.call('GET', `/jobs/${userId}?live=true`, token)).json();
       expect(status).toMatchObject({ status: 'completed', runCount: 1 });
