@@ -1,9 +1,7 @@
 // Settings change and run-now through the status API reach the real workflow (a Temporal dev server
 // and a worker), and the database changes with them; live status reads come from the workflow.
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJob } from '../src/jobs/service.js';
-import { createWorker } from '../src/worker.js';
 import { autoScrapeWorkflowId } from '../src/workflows/keys.js';
 import { getStateQuery } from '../src/workflows/messages.js';
 import { apiConfig, apiHarness, OPERATOR_TOKEN, userWithToken, type ApiHarness } from './support/api.js';
@@ -11,6 +9,7 @@ import { useTestDatabase } from './support/database.js';
 import { useFixtureServer } from './support/fixture-server.js';
 import { runsOf, waitFor } from './support/jobs.js';
 import { uniqueName, useTestTemporal } from './support/temporal.js';
+import { withWorker } from './support/worker.js';
 
 const db = useTestDatabase();
 const temporal = useTestTemporal();
@@ -22,15 +21,6 @@ beforeAll(() => {
   api = apiHarness({ prisma: db.prisma, client: temporal.env.client, config });
 });
 afterAll(() => api?.close());
-
-async function withWorker<T>(fn: (worker: Worker) => Promise<T>): Promise<T> {
-  const worker = await createWorker({ connection: temporal.env.nativeConnection, client: temporal.env.client, config, prisma: db.prisma });
-  let result!: T;
-  await worker.runUntil(async () => {
-    result = await fn(worker);
-  });
-  return result;
-}
 
 async function newUser(prefix: string, intervalSeconds = 3600): Promise<{ userId: string; token: string }> {
   const userId = uniqueName(prefix);
@@ -47,7 +37,7 @@ describe('changes through the API reach the workflow', () => {
     // A job that ran just now, so it sleeps for the whole hour unless told otherwise.
     await db.prisma.threatSettings.update({ where: { userId }, data: { lastRunAt: new Date() } });
     await startJob({ prisma: db.prisma, config, client: temporal.env.client }, userId);
-    await withWorker(async () => {
+    await withWorker(temporal, db, config, async () => {
       const before = await waitFor('the job to be scheduled', async () => {
         const s = await stateOf(userId);
         return s.nextRunAt !== undefined && s;
@@ -85,7 +75,7 @@ describe('changes through the API reach the workflow', () => {
     expect(response.json().delivery).toBe('started');
     const description = await temporal.env.client.workflow.getHandle(autoScrapeWorkflowId(userId)).describe();
     expect(description.status.name).toBe('RUNNING');
-    await withWorker(async () => {
+    await withWorker(temporal, db, config, async () => {
       const state = await waitFor('the started job to report', async () => {
         const s = await stateOf(userId);
         return s.intervalSeconds === 7200 && s;
@@ -99,7 +89,7 @@ describe('changes through the API reach the workflow', () => {
     const { userId, token } = await newUser('runnow');
     await db.prisma.threatSettings.update({ where: { userId }, data: { lastRunAt: new Date() } });
     await startJob({ prisma: db.prisma, config, client: temporal.env.client }, userId);
-    await withWorker(async () => {
+    await withWorker(temporal, db, config, async () => {
       await waitFor('the job to be scheduled', async () => (await stateOf(userId)).nextRunAt !== undefined);
       expect(await runsOf(db.prisma, userId)).toHaveLength(0);
       const response = await api.call('POST', `/jobs/${userId}/run-now`, token);
@@ -133,7 +123,7 @@ describe('changes through the API reach the workflow', () => {
     const response = await api.call('POST', `/jobs/${userId}/run-now`, token);
     expect(response.statusCode).toBe(202);
     expect(response.json().delivery).toBe('started');
-    await withWorker(() => waitFor('the run', async () => (await runsOf(db.prisma, userId)).some((r) => r.outcome === 'success')));
+    await withWorker(temporal, db, config, () => waitFor('the run', async () => (await runsOf(db.prisma, userId)).some((r) => r.outcome === 'success')));
     await terminate(userId);
   });
 });

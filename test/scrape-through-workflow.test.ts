@@ -1,10 +1,10 @@
 // End to end: the real workflow on the real dev server scrapes the fixture sources into Postgres.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAutoScrape } from '../src/client/jobs.js';
-import { createWorker } from '../src/worker.js';
 import { useTestDatabase } from './support/database.js';
 import { runsOf, testConfig, waitFor } from './support/jobs.js';
 import { uniqueName, useTestTemporal } from './support/temporal.js';
+import { withWorker } from './support/worker.js';
 import { startFixtureServer, type FixtureServer } from './fixtures/feeds/server.js';
 
 const db = useTestDatabase();
@@ -38,8 +38,7 @@ describe('a scheduled scrape through the workflow', () => {
       },
     });
     const handle = await startAutoScrape(temporal.env.client, config, { userId, settings: { intervalSeconds: 2, enabled: true } });
-    const worker = await createWorker({ connection: temporal.env.nativeConnection, client: temporal.env.client, config, prisma: db.prisma });
-    const runs = await worker.runUntil(
+    const runs = await withWorker(temporal, db, config, () =>
       waitFor('two finished runs', async () => {
         const r = await runsOf(db.prisma, userId);
         return r.filter((x) => x.outcome !== 'running').length >= 2 && r;
