@@ -8,7 +8,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { migrate } from './db/migrate.js';
-import { explainConnectionError } from './db/connection-errors.js';
 import { createPrisma } from './db/prisma.js';
 import { withDatabase } from './db/url.js';
 import { startEmbeddedPostgres } from './postgres/embedded.js';
@@ -38,9 +37,8 @@ async function main(cleanups: Cleanup[], log: Logger, config: Config): Promise<{
     databaseUrl = withDatabase(pg.adminUrl, APP_DATABASE);
   }
   const dbUrl = databaseUrl;
-  const migrated = await migrate(dbUrl).catch((error: unknown) => {
-    throw explainConnectionError(error, dbUrl) ? new Error(explainConnectionError(error, dbUrl), { cause: error }) : error;
-  });
+  // A connection failure to DATABASE_URL is put into words by the entry's error report.
+  const migrated = await migrate(dbUrl);
   log.info({ applied: migrated.applied, alreadyApplied: migrated.alreadyApplied.length }, 'database migrated');
   const prisma = createPrisma(dbUrl, config.DATABASE_POOL_SIZE);
   cleanups.push(() => prisma.$disconnect());
