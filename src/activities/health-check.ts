@@ -2,6 +2,7 @@
 // time, with one visibility query per page rather than one call per user.
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { TypedSearchAttributes } from '@temporalio/common';
 import type { Config } from '../config.js';
 import type { Prisma } from '../db/prisma.js';
 import { jobLimitsFrom, startAutoScrape } from '../client/jobs.js';
@@ -37,6 +38,11 @@ const QUERYABLE_ID = /^[A-Za-z0-9._@:-]+$/;
 
 const running = `WorkflowType = '${AUTO_SCRAPE_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
 
+/** The settings a job publishes as search attributes (absent on jobs started before it published them). */
+function publishedSettings(attributes: TypedSearchAttributes): RunningJob {
+  return { intervalSeconds: attributes.get(INTERVAL_SEARCH_ATTRIBUTE), enabled: attributes.get(ENABLED_SEARCH_ATTRIBUTE) };
+}
+
 async function runningJobsOf(client: Client, userIds: string[]): Promise<Map<string, RunningJob>> {
   const found = new Map<string, RunningJob>();
   const queryable = userIds.filter((id) => QUERYABLE_ID.test(id));
@@ -45,7 +51,7 @@ async function runningJobsOf(client: Client, userIds: string[]): Promise<Map<str
     for await (const wf of client.workflow.list({ query, pageSize: 1000 })) {
       const userId = wf.typedSearchAttributes.get(USER_ID_SEARCH_ATTRIBUTE);
       if (userId) {
-        found.set(userId, { intervalSeconds: wf.typedSearchAttributes.get(INTERVAL_SEARCH_ATTRIBUTE), enabled: wf.typedSearchAttributes.get(ENABLED_SEARCH_ATTRIBUTE) });
+        found.set(userId, publishedSettings(wf.typedSearchAttributes));
       }
     }
   }
@@ -53,7 +59,7 @@ async function runningJobsOf(client: Client, userIds: string[]): Promise<Map<str
     try {
       const d = await client.workflow.getHandle(autoScrapeWorkflowId(userId)).describe();
       if (d.status.name === 'RUNNING') {
-        found.set(userId, { intervalSeconds: d.typedSearchAttributes.get(INTERVAL_SEARCH_ATTRIBUTE), enabled: d.typedSearchAttributes.get(ENABLED_SEARCH_ATTRIBUTE) });
+        found.set(userId, publishedSettings(d.typedSearchAttributes));
       }
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;

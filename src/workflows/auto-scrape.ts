@@ -141,11 +141,13 @@ export async function autoScrapeWorkflow(input: AutoScrapeInput): Promise<void> 
     historyLength: workflowInfo().historyLength,
     continueAsNewSuggested: workflowInfo().continueAsNewSuggested,
   });
-  const changeSettings = (patch: Parameters<typeof applySettings>[1]) => {
-    state = applySettings(state, patch);
+  // Every message that changes the state wakes the sleeping loop and is mirrored.
+  const transition = (next: JobState) => {
+    state = next;
     wakeups++;
     requestMirror();
   };
+  const changeSettings = (patch: Parameters<typeof applySettings>[1]) => transition(applySettings(state, patch));
 
   setHandler(getStateQuery, view);
   setHandler(syncSettingsSignal, (patch) => {
@@ -174,11 +176,7 @@ export async function autoScrapeWorkflow(input: AutoScrapeInput): Promise<void> 
   );
   setHandler(pauseSignal, () => changeSettings({ enabled: false }));
   setHandler(resumeSignal, () => changeSettings({ enabled: true }));
-  const doReEnable = () => {
-    state = reEnable(state);
-    wakeups++;
-    requestMirror();
-  };
+  const doReEnable = () => transition(reEnable(state));
   setHandler(reEnableSignal, doReEnable);
   setHandler(reEnableUpdate, () => {
     doReEnable();
