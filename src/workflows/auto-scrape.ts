@@ -14,7 +14,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { JobActivities } from '../activities/types.js';
+import type { JobActivities, JobStatusSnapshot, ScrapeRunInput } from '../activities/types.js';
 import {
   applySettings,
   idleStatus,
@@ -79,6 +79,27 @@ export async function autoScrapeWorkflow(input: AutoScrapeInput): Promise<void> 
   // Bumped by every message that should make the sleeping loop look again.
   let wakeups = 0;
 
+  // --- status writes: each carries the next sequence number, so whichever activity lands last, the row
+  // keeps the newest state.
+  const nextSeq = () => (state.statusSeq = (state.statusSeq ?? 0) + 1);
+  const columnsOf = (s: JobState): JobStatusSnapshot => ({
+    userId: s.userId,
+    status: s.status,
+    lastRunAt: s.lastRunAt,
+    nextRunAt: s.nextRunAt,
+    consecutiveFailures: s.consecutiveFailures,
+    lastError: s.lastError,
+    runCount: s.runCount,
+    jobInstanceId: s.jobInstanceId,
+  });
+  const sameColumns = (a: JobStatusSnapshot, b: JobStatusSnapshot) =>
+    a.status === b.status &&
+    a.lastRunAt === b.lastRunAt &&
+    a.nextRunAt === b.nextRunAt &&
+    a.consecutiveFailures === b.consecutiveFailures &&
+    a.lastError === b.lastError &&
+    a.runCount === b.runCount;
+
   // --- status mirror: the latest state is written by one activity at a time; while the database is
   // down, newer states replace older ones waiting to be written, so the row ends at the truth.
   let mirrorRequested = 0;
@@ -91,17 +112,7 @@ export async function autoScrapeWorkflow(input: AutoScrapeInput): Promise<void> 
       await condition(() => mirrorWritten < mirrorRequested);
       const target = mirrorRequested;
       const sentRuns = state.unrecordedRuns ?? [];
-      await mirrorJobStatus({
-        userId: state.userId,
-        status: state.status,
-        lastRunAt: state.lastRunAt,
-        nextRunAt: state.nextRunAt,
-        consecutiveFailures: state.consecutiveFailures,
-        lastError: state.lastError,
-        runCount: state.runCount,
-        lastRun: state.lastRun,
-        unrecordedRuns: sentRuns,
-      });
+      await mirrorJobStatus({ ...columnsOf(state), seq: nextSeq(), lastRun: state.lastRun, unrecordedRuns: sentRuns });
       if (sentRuns.length) state.unrecordedRuns = (state.unrecordedRuns ?? []).filter((run) => !sentRuns.includes(run));
       mirrorWritten = target;
     }
@@ -114,7 +125,7 @@ export async function autoScrapeWorkflow(input: AutoScrapeInput): Promise<void> 
   if (info.typedSearchAttributes.get(USER_ID_SEARCH_ATTRIBUTE) !== state.userId) {
     upsertSearchAttributes([{ key: USER_ID_SEARCH_ATTRIBUTE, value: state.userId }]);
   }
-  const setStatus = (status: JobStatus) => {
+  const setStatus = (status: JobStatus, mirror = true) => {
     state.status = status;
     const changes: Parameters<typeof upsertSearchAttributes>[0] = [];
     if (status !== shownStatus) {
@@ -133,7 +144,7 @@ export async function autoScrapeWorkflow(input: AutoScrapeInput): Promise<void> 
       }
     }
     if (changes.length) upsertSearchAttributes(changes);
-    requestMirror();
+    if (mirror) requestMirror();
   };
 
   const view = (): JobView => ({
@@ -193,6 +204,21 @@ export async function autoScrapeWorkflow(input: AutoScrapeInput): Promise<void> 
   void mirrorPump();
   requestMirror();
 
+  // A successful run's scrape activity already wrote the state that follows it; the mirror is skipped
+  // when nothing else could have written since: the mirror was idle when the run started, no message
+  // arrived during it, and the next due time is the one the activity wrote.
+  let writtenByScrape: { columns: JobStatusSnapshot; mirrorRequested: number } | undefined;
+  const alreadyWritten = () => {
+    const written = writtenByScrape;
+    writtenByScrape = undefined;
+    return (
+      written !== undefined &&
+      written.mirrorRequested === mirrorRequested &&
+      !state.unrecordedRuns?.length &&
+      sameColumns(written.columns, columnsOf(state))
+    );
+  };
+
   for (;;) {
     if (continueAsNewDue()) {
       // Finish what handlers and the mirror have started, then carry the whole state over.
@@ -202,6 +228,7 @@ export async function autoScrapeWorkflow(input: AutoScrapeInput): Promise<void> 
 
     const seen = wakeups;
     if (!isActive(state)) {
+      writtenByScrape = undefined;
       state.nextRunAt = undefined;
       setStatus(idleStatus(state));
       await condition(() => wakeups !== seen || continueAsNewDue());
@@ -210,7 +237,7 @@ export async function autoScrapeWorkflow(input: AutoScrapeInput): Promise<void> 
 
     const dueAt = nextDueAt(state, Date.now());
     state.nextRunAt = dueAt;
-    setStatus(idleStatus(state));
+    setStatus(idleStatus(state), !alreadyWritten());
     const delay = dueAt - Date.now();
     if (delay > 0) {
       const woken = await condition(() => wakeups !== seen || continueAsNewDue(), delay);
@@ -227,11 +254,25 @@ export async function autoScrapeWorkflow(input: AutoScrapeInput): Promise<void> 
       startedAt: Date.now(),
     };
     state.nextRunAt = undefined;
-    setStatus('running');
+    // Added after v2: the scrape activity writes 'running' and the success state itself, two mirror
+    // activities fewer per run. Histories recorded before it replay with the mirror writes they made.
+    const scrapeWritesStatus = patched('scrape-writes-status');
+    setStatus('running', !scrapeWritesStatus);
+    let statusWrites: Pick<ScrapeRunInput, 'statusOnStart' | 'statusOnSuccess'> = {};
+    if (scrapeWritesStatus) {
+      const statusOnStart = { ...columnsOf(state), seq: nextSeq() };
+      const seq = nextSeq();
+      const succeeded = recordRunOutcome(state, { ...run, outcome: 'success' }, limits.maxConsecutiveFailures);
+      const next = { ...succeeded, status: idleStatus(succeeded), nextRunAt: nextDueAt(succeeded, run.startedAt) };
+      statusWrites = { statusOnStart, statusOnSuccess: { ...columnsOf(next), seq } };
+    }
+    const mirrorIdleAtStart = mirrorWritten === mirrorRequested;
+    const requestedAtStart = mirrorRequested;
     let outcome: { outcome: 'success' | 'failure'; error?: string };
     try {
-      await scrapeUser({ userId: state.userId, ...run });
+      await scrapeUser({ userId: state.userId, ...run, ...statusWrites });
       outcome = { outcome: 'success' };
+      if (statusWrites.statusOnSuccess && mirrorIdleAtStart) writtenByScrape = { columns: statusWrites.statusOnSuccess, mirrorRequested: requestedAtStart };
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       outcome = { outcome: 'failure', error: (error.cause ?? error).message };

@@ -73,6 +73,8 @@ export interface JobState {
    * the status mirror has written them, so no run is ever absent from the history.
    */
   unrecordedRuns?: LastRun[];
+  /** Sequence of the last status write handed to an activity; orders writes that land out of order. */
+  statusSeq?: number;
 }
 
 /** How many unwritten failed runs a job keeps while the database is unreachable. */
