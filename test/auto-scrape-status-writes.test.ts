@@ -106,29 +106,31 @@ describe('a job writing its own status', () => {
   it("shows 'running' while it scrapes and its next due time after, with no mirror activity per successful run", async () => {
     const config = testConfig();
     const userId = uniqueName('own-status');
-    await createUser(db.prisma, userId, [sources.url(`/${userId}`)], 2);
-    const handle = await startAutoScrape(temporalEnv.env.client, config, {
-      userId,
-      settings: { intervalSeconds: 2, enabled: true },
-      lastRunAt: new Date(Date.now() - 1000),
-    });
-    await withWorker(temporalEnv, db, config, async () => {
+    // Three seconds leave a loaded machine room: a run that ends past its next due time is mirrored.
+    await createUser(db.prisma, userId, [sources.url(`/${userId}`)], 3);
+    const start = () =>
+      startAutoScrape(temporalEnv.env.client, config, { userId, settings: { intervalSeconds: 3, enabled: true }, lastRunAt: new Date() });
+    const handle = await withWorker(temporalEnv, db, config, async () => {
+      // Started with the worker up and the first run due 3 s later: by then the job's first state has
+      // been written and the mirror is idle, as it is before any run of a settled job.
+      const handle = await start();
+      await waitFor('the first state', async () => (await rowOf(userId)).jobStatus === 'scheduled');
       sources.setDelay(800);
       try {
         const running = await waitFor('the running state', async () => {
           const r = await rowOf(userId);
           return r.jobStatus === 'running' && r;
         });
-        expect(running.runCount).toBeGreaterThanOrEqual(1);
+        expect(running.runCount).toBe(1);
         expect(running.nextRunAt).toBeNull();
-        const run = (await runsOf(db.prisma, userId)).find((r) => r.runNumber === running.runCount);
-        expect(run?.outcome).toBe('running');
+        // Written in the same commit as the job's 'running' state.
+        expect((await runsOf(db.prisma, userId)).map((r) => [r.runNumber, r.outcome])).toEqual([[1, 'running']]);
       } finally {
         sources.setDelay(0);
       }
       await waitFor('two runs', async () => (await handle.query(getStateQuery)).runCount >= 2);
       const before = await activityCounts(handle);
-      await waitFor('three more runs', async () => (await handle.query(getStateQuery)).runCount >= 5, 20_000);
+      await waitFor('three more runs', async () => (await handle.query(getStateQuery)).runCount >= 5, 30_000);
       const after = await activityCounts(handle);
       expect(after.scrapeUser! - before.scrapeUser!).toBeGreaterThanOrEqual(3);
       expect(after.mirrorJobStatus ?? 0).toBe(before.mirrorJobStatus ?? 0);
@@ -137,10 +139,11 @@ describe('a job writing its own status', () => {
         const r = await rowOf(userId);
         return r.jobStatus === 'completed' && r;
       });
-      expect(row.nextRunAt!.getTime() - row.lastRunAt!.getTime()).toBe(2000);
+      expect(row.nextRunAt!.getTime() - row.lastRunAt!.getTime()).toBe(3000);
       expect([row.consecutiveFailures, row.lastError]).toEqual([0, null]);
       const runs = await runsOf(db.prisma, userId);
       expect(runs.filter((r) => r.runNumber <= row.runCount).every((r) => r.outcome === 'success')).toBe(true);
+      return handle;
     });
     await handle.terminate('test over');
   });
@@ -149,17 +152,19 @@ describe('a job writing its own status', () => {
   // success write, and the state after the run looks exactly like what that write carried.
   it.each([
     { change: 'a new interval', intervalSeconds: 30 },
-    { change: 'the same interval, as a routine sync sends', intervalSeconds: 2 },
+    { change: 'the same interval, as a routine sync sends', intervalSeconds: 10 },
   ])("a message during a run ($change) is not undone by the run's own success write", async ({ intervalSeconds }) => {
     const config = testConfig();
     const userId = uniqueName('mid-run');
-    await createUser(db.prisma, userId, [sources.url(`/${userId}`)], 2);
-    const handle = await startAutoScrape(temporalEnv.env.client, config, {
-      userId,
-      settings: { intervalSeconds: 2, enabled: true },
-      lastRunAt: new Date(Date.now() - 1000),
-    });
-    await withWorker(temporalEnv, db, config, async () => {
+    // A 10 s interval keeps the next run well away, so the row can only show this run ending.
+    await createUser(db.prisma, userId, [sources.url(`/${userId}`)], 10);
+    const start = () =>
+      startAutoScrape(temporalEnv.env.client, config, { userId, settings: { intervalSeconds: 10, enabled: true }, lastRunAt: new Date(Date.now() - 7000) });
+    const handle = await withWorker(temporalEnv, db, config, async () => {
+      // Started with the worker up and the first run due 3 s later: by then the job's first state has
+      // been written and the mirror is idle, as it is before any run of a settled job.
+      const handle = await start();
+      await waitFor('the first state', async () => (await rowOf(userId)).jobStatus === 'scheduled');
       sources.setDelay(1500);
       let runCount: number;
       try {
@@ -188,6 +193,7 @@ describe('a job writing its own status', () => {
         mkdirSync(dir, { recursive: true });
         writeFileSync(path.join(dir, `auto-scrape-${process.env.RECORD_HISTORIES}-success.binpb`), History.encode(History.fromObject(await handle.fetchHistory())).finish());
       }
+      return handle;
     });
     await handle.terminate('test over');
   });
