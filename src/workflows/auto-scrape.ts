@@ -92,13 +92,11 @@ export async function autoScrapeWorkflow(input: AutoScrapeInput): Promise<void> 
     runCount: s.runCount,
     jobInstanceId: s.jobInstanceId,
   });
-  const sameColumns = (a: JobStatusSnapshot, b: JobStatusSnapshot) =>
-    a.status === b.status &&
-    a.lastRunAt === b.lastRunAt &&
-    a.nextRunAt === b.nextRunAt &&
-    a.consecutiveFailures === b.consecutiveFailures &&
-    a.lastError === b.lastError &&
-    a.runCount === b.runCount;
+  // Compares every column columnsOf writes, so a column added there is compared too.
+  const sameColumns = (written: JobStatusSnapshot, s: JobState) => {
+    const current = columnsOf(s);
+    return (Object.keys(current) as (keyof JobStatusSnapshot)[]).every((key) => written[key] === current[key]);
+  };
 
   // --- status mirror: the latest state is written by one activity at a time; while the database is
   // down, newer states replace older ones waiting to be written, so the row ends at the truth.
@@ -215,7 +213,7 @@ export async function autoScrapeWorkflow(input: AutoScrapeInput): Promise<void> 
       written !== undefined &&
       written.mirrorRequested === mirrorRequested &&
       !state.unrecordedRuns?.length &&
-      sameColumns(written.columns, columnsOf(state))
+      sameColumns(written.columns, state)
     );
   };
 
