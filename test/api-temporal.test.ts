@@ -7,7 +7,7 @@ import { getStateQuery } from '../src/workflows/messages.js';
 import { apiConfig, apiHarness, OPERATOR_TOKEN, userWithToken, type ApiHarness } from './support/api.js';
 import { useTestDatabase } from './support/database.js';
 import { useFixtureServer } from './support/fixture-server.js';
-import { runsOf, waitFor } from './support/jobs.js';
+import { runsOf, settingsOf, waitFor } from './support/jobs.js';
 import { uniqueName, useTestTemporal } from './support/temporal.js';
 import { withWorker } from './support/worker.js';
 
@@ -45,7 +45,7 @@ describe('changes through the API reach the workflow', () => {
       const response = await api.call('PATCH', `/jobs/${userId}/settings`, token, { intervalSeconds: 1800 });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({ userId, settings: { intervalSeconds: 1800, enabled: true }, delivery: 'signalled' });
-      expect((await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } })).intervalSeconds).toBe(1800);
+      expect((await settingsOf(db.prisma, userId)).intervalSeconds).toBe(1800);
       const after = await waitFor('the workflow to take the new interval', async () => {
         const s = await stateOf(userId);
         return s.intervalSeconds === 1800 && s;
@@ -54,14 +54,14 @@ describe('changes through the API reach the workflow', () => {
 
       const pause = await api.call('PATCH', `/jobs/${userId}/settings`, token, { enabled: false });
       expect(pause.statusCode).toBe(200);
-      expect((await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } })).enabled).toBe(false);
+      expect((await settingsOf(db.prisma, userId)).enabled).toBe(false);
       const paused = await waitFor('the workflow to pause', async () => {
         const s = await stateOf(userId);
         return s.status === 'paused' && s;
       });
       expect(paused.enabled).toBe(false);
       // The mirror reports it back into the row the API reads.
-      await waitFor('the paused status in the database', async () => (await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } })).jobStatus === 'paused');
+      await waitFor('the paused status in the database', async () => (await settingsOf(db.prisma, userId)).jobStatus === 'paused');
       const status = (await api.call('GET', `/jobs/${userId}`, token)).json();
       expect(status).toMatchObject({ enabled: false, intervalSeconds: 1800, status: 'paused' });
     });
@@ -103,7 +103,7 @@ describe('changes through the API reach the workflow', () => {
       expect(state.runNowRequested).toBe(false);
       // The 'running' mirror already carries runCount 1; wait for the one written after the run.
       await waitFor('the mirror', async () => {
-        const row = await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } });
+        const row = await settingsOf(db.prisma, userId);
         return row.runCount === 1 && row.jobStatus === 'completed';
       });
 
@@ -148,7 +148,7 @@ describe('reads never need the worker', () => {
       const patch = await offline.call('PATCH', `/jobs/${userId}/settings`, token, { intervalSeconds: 600 });
       expect(patch.statusCode).toBe(202);
       expect(patch.json().delivery).toBe('temporal_unavailable');
-      expect((await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } })).intervalSeconds).toBe(600);
+      expect((await settingsOf(db.prisma, userId)).intervalSeconds).toBe(600);
     } finally {
       await offline.close();
     }

@@ -5,7 +5,7 @@ import { autoScrapeWorkflowId, ENABLED_SEARCH_ATTRIBUTE, INTERVAL_SEARCH_ATTRIBU
 import { getStateQuery, runNowSignal, syncSettingsSignal } from '../src/workflows/messages.js';
 import { useTestDatabase } from './support/database.js';
 import { useFixtureServer } from './support/fixture-server.js';
-import { createUser, runsOf, sleep, testConfig, waitFor } from './support/jobs.js';
+import { createUser, runsOf, settingsOf, sleep, testConfig, waitFor } from './support/jobs.js';
 import { uniqueName, useTestTemporal } from './support/temporal.js';
 import { withWorker } from './support/worker.js';
 
@@ -31,7 +31,7 @@ describe('the per-user job keeps its cadence', () => {
         return r.length >= 3 && r;
       });
       const mirrored = await waitFor('the mirror of run 3', async () => {
-        const r = await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } });
+        const r = await settingsOf(db.prisma, userId);
         return r.runCount >= 3 && r.jobStatus !== 'running' && r;
       });
       return { runs: finished, row: mirrored };
@@ -89,7 +89,7 @@ describe('the per-user job keeps its cadence', () => {
       const [run] = await runsOf(db.prisma, userId);
       expect(run!.scheduledAt.getTime()).toBeGreaterThanOrEqual(lastRunAt.getTime() + 5000);
       const row = await waitFor('the mirror', async () => {
-        const r = await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } });
+        const r = await settingsOf(db.prisma, userId);
         return r.jobStatus === 'completed' && r;
       });
       expect(row.nextRunAt!.getTime()).toBe(row.lastRunAt!.getTime() + 5000);

@@ -11,7 +11,7 @@ import { WORKFLOWS_PATH } from '../src/worker.js';
 import { getStateQuery, pauseSignal, syncSettingsSignal } from '../src/workflows/messages.js';
 import { useTestDatabase } from './support/database.js';
 import { useFixtureServer } from './support/fixture-server.js';
-import { createUser, runsOf, testConfig, waitFor } from './support/jobs.js';
+import { createUser, runsOf, settingsOf, testConfig, waitFor } from './support/jobs.js';
 import { uniqueName, useTestTemporal } from './support/temporal.js';
 import { withWorker } from './support/worker.js';
 
@@ -45,7 +45,7 @@ describe('durability', () => {
     await createUser(db.prisma, userId, [sources.url(`/${userId}`)], 3600);
     const handle = await startAutoScrape(temporalEnv.env.client, config, { userId, settings: { intervalSeconds: 3600, enabled: true }, lastRunAt: new Date() });
     await withWorker(temporalEnv, db, config, async () => {
-      await waitFor('the first mirror', async () => (await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } })).jobStatus === 'scheduled');
+      await waitFor('the first mirror', async () => (await settingsOf(db.prisma, userId)).jobStatus === 'scheduled');
       await databaseDown();
       try {
         await handle.signal(pauseSignal);
@@ -58,7 +58,7 @@ describe('durability', () => {
         await databaseUp();
       }
       const row = await waitFor('the status to arrive', async () => {
-        const r = await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } });
+        const r = await settingsOf(db.prisma, userId);
         return r.jobStatus === 'paused' && r;
       });
       expect(row.nextRunAt).toBeNull();

@@ -4,7 +4,7 @@ import { startAutoScrape } from '../src/client/jobs.js';
 import { getStateQuery, reEnableUpdate, syncSettingsSignal, updateSettingsUpdate } from '../src/workflows/messages.js';
 import { useTestDatabase } from './support/database.js';
 import { useFixtureServer } from './support/fixture-server.js';
-import { createUser, runsOf, sleep, testConfig, waitFor } from './support/jobs.js';
+import { createUser, runsOf, settingsOf, sleep, testConfig, waitFor } from './support/jobs.js';
 import { uniqueName, useTestTemporal } from './support/temporal.js';
 import { withWorker } from './support/worker.js';
 
@@ -58,7 +58,7 @@ describe('failed runs', () => {
       expect(state.consecutiveFailures).toBe(5);
       expect(state.nextRunAt).toBeUndefined();
       const row = await waitFor('the mirror', async () => {
-        const r = await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } });
+        const r = await settingsOf(db.prisma, userId);
         return r.jobStatus === 'disabled_due_to_failures' && r;
       });
       expect(row.consecutiveFailures).toBe(5);
@@ -113,7 +113,7 @@ describe('failed runs', () => {
       expect(answer.status).not.toBe('disabled_due_to_failures');
       await waitFor('a successful run after re-enable', async () => (await runsOf(db.prisma, userId)).some((r) => r.outcome === 'success'));
       const row = await waitFor('the mirror', async () => {
-        const r = await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } });
+        const r = await settingsOf(db.prisma, userId);
         return r.jobStatus === 'completed' && r;
       });
       expect(row.consecutiveFailures).toBe(0);

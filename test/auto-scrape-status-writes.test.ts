@@ -14,7 +14,7 @@ import { startAutoScrape } from '../src/client/jobs.js';
 import { getStateQuery, syncSettingsSignal } from '../src/workflows/messages.js';
 import { useTestDatabase } from './support/database.js';
 import { useFixtureServer } from './support/fixture-server.js';
-import { createUser, runsOf, testConfig, waitFor } from './support/jobs.js';
+import { createUser, runsOf, settingsOf, testConfig, waitFor } from './support/jobs.js';
 import { uniqueName, useTestTemporal } from './support/temporal.js';
 import { withWorker } from './support/worker.js';
 
@@ -22,8 +22,6 @@ const { History } = temporal.api.history.v1;
 const db = useTestDatabase();
 const temporalEnv = useTestTemporal();
 const sources = useFixtureServer();
-
-const rowOf = (userId: string) => db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } });
 
 function snapshot(userId: string, fields: Partial<JobStatusSnapshot>): JobStatusSnapshot {
   return { userId, status: 'completed', lastRunAt: Date.parse('2026-12-01T10:00:00Z'), nextRunAt: Date.parse('2026-12-01T11:00:00Z'), consecutiveFailures: 0, runCount: 5, ...fields };
@@ -44,16 +42,16 @@ describe('ordered status writes', () => {
     await createUser(db.prisma, userId, [], 3600);
     expect(await writeJobStatus(db.prisma, snapshot(userId, { jobInstanceId: 'a', seq: 5 }))).toBe('written');
     expect(await writeJobStatus(db.prisma, snapshot(userId, { jobInstanceId: 'a', seq: 4, status: 'running', runCount: 4 }))).toBe('stale');
-    let row = await rowOf(userId);
+    let row = await settingsOf(db.prisma, userId);
     expect([row.jobStatus, row.runCount, row.jobSeq, row.jobInstanceId]).toEqual(['completed', 5, 5, 'a']);
     // A retried attempt writes its own sequence again.
     expect(await writeJobStatus(db.prisma, snapshot(userId, { jobInstanceId: 'a', seq: 5, status: 'failed' }))).toBe('written');
     expect(await writeJobStatus(db.prisma, snapshot(userId, { jobInstanceId: 'b', seq: 1, status: 'scheduled', runCount: 0 }))).toBe('written');
-    row = await rowOf(userId);
+    row = await settingsOf(db.prisma, userId);
     expect([row.jobStatus, row.runCount, row.jobSeq, row.jobInstanceId]).toEqual(['scheduled', 0, 1, 'b']);
     // Writes from workflow code older than the ordering carry no sequence and are applied as they come.
     expect(await writeJobStatus(db.prisma, snapshot(userId, { status: 'paused' }))).toBe('written');
-    row = await rowOf(userId);
+    row = await settingsOf(db.prisma, userId);
     expect([row.jobStatus, row.jobSeq, row.jobInstanceId]).toEqual(['paused', 1, 'b']);
     expect(await writeJobStatus(db.prisma, snapshot(uniqueName('nobody'), { jobInstanceId: 'a', seq: 1 }))).toBe('missing');
     expect(await writeJobStatus(db.prisma, snapshot(uniqueName('nobody'), {}))).toBe('missing');
@@ -66,7 +64,7 @@ describe('ordered status writes', () => {
     const run = { runKey: `a:${userId}:3`, runNumber: 3, scheduledAt: Date.now() - 5000, startedAt: Date.now() - 4000, outcome: 'failure' as const, error: 'database was down' };
     const mirror = createMirrorActivity(db.prisma);
     expect(await mirror(snapshot(userId, { jobInstanceId: 'a', seq: 2, status: 'failed', unrecordedRuns: [run] }))).toBe(true);
-    expect((await rowOf(userId)).jobSeq).toBe(9);
+    expect((await settingsOf(db.prisma, userId)).jobSeq).toBe(9);
     expect((await runsOf(db.prisma, userId)).map((r) => [r.runKey, r.outcome, r.error])).toEqual([[run.runKey, 'failure', 'database was down']]);
   });
 
@@ -96,7 +94,7 @@ describe('ordered status writes', () => {
     await new MockActivityEnvironment({ attempt: 2 }).run(activity, { ...input, statusOnSuccess: { ...input.statusOnSuccess, lastError: 'from attempt 2' } });
     release();
     await first;
-    const row = await rowOf(userId);
+    const row = await settingsOf(db.prisma, userId);
     expect([row.jobStatus, row.lastError, row.jobSeq]).toEqual(['completed', 'from attempt 2', 2]);
     expect((await runsOf(db.prisma, userId)).map((r) => [r.attempts, r.outcome])).toEqual([[2, 'success']]);
   });
@@ -114,11 +112,11 @@ describe('a job writing its own status', () => {
       // Started with the worker up and the first run due 3 s later: by then the job's first state has
       // been written and the mirror is idle, as it is before any run of a settled job.
       const handle = await start();
-      await waitFor('the first state', async () => (await rowOf(userId)).jobStatus === 'scheduled');
+      await waitFor('the first state', async () => (await settingsOf(db.prisma, userId)).jobStatus === 'scheduled');
       sources.setDelay(800);
       try {
         const running = await waitFor('the running state', async () => {
-          const r = await rowOf(userId);
+          const r = await settingsOf(db.prisma, userId);
           return r.jobStatus === 'running' && r;
         });
         expect(running.runCount).toBe(1);
@@ -136,7 +134,7 @@ describe('a job writing its own status', () => {
       expect(after.mirrorJobStatus ?? 0).toBe(before.mirrorJobStatus ?? 0);
 
       const row = await waitFor('the completed state', async () => {
-        const r = await rowOf(userId);
+        const r = await settingsOf(db.prisma, userId);
         return r.jobStatus === 'completed' && r;
       });
       expect(row.nextRunAt!.getTime() - row.lastRunAt!.getTime()).toBe(3000);
@@ -164,12 +162,12 @@ describe('a job writing its own status', () => {
       // Started with the worker up and the first run due 3 s later: by then the job's first state has
       // been written and the mirror is idle, as it is before any run of a settled job.
       const handle = await start();
-      await waitFor('the first state', async () => (await rowOf(userId)).jobStatus === 'scheduled');
+      await waitFor('the first state', async () => (await settingsOf(db.prisma, userId)).jobStatus === 'scheduled');
       sources.setDelay(1500);
       let runCount: number;
       try {
         runCount = (await waitFor('the running state', async () => {
-          const r = await rowOf(userId);
+          const r = await settingsOf(db.prisma, userId);
           return r.jobStatus === 'running' && r;
         })).runCount;
         await handle.signal(syncSettingsSignal, { intervalSeconds });
@@ -178,7 +176,7 @@ describe('a job writing its own status', () => {
       }
       // That very run must show as ended, not only a later one.
       const row = await waitFor('the run to end', async () => {
-        const r = await rowOf(userId);
+        const r = await settingsOf(db.prisma, userId);
         return r.jobStatus === 'completed' && r.runCount === runCount && r;
       }, 10_000);
       expect(row.nextRunAt!.getTime() - row.lastRunAt!.getTime()).toBe(intervalSeconds * 1000);

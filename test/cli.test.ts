@@ -12,7 +12,7 @@ import { autoScrapeWorkflowId } from '../src/workflows/keys.js';
 import { getStateQuery } from '../src/workflows/messages.js';
 import { useTestDatabase } from './support/database.js';
 import { useFixtureServer } from './support/fixture-server.js';
-import { createUser, testConfig, waitFor } from './support/jobs.js';
+import { createUser, settingsOf, testConfig, waitFor } from './support/jobs.js';
 import { uniqueName, useTestTemporal } from './support/temporal.js';
 
 const db = useTestDatabase();
@@ -69,7 +69,6 @@ async function cliJson<T = Record<string, unknown>>(...args: string[]): Promise<
   return JSON.parse(result.stdout) as T;
 }
 
-const settingsOf = (userId: string) => db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } });
 const serviceDeps = () => ({ prisma: db.prisma, config, client: temporal.env.client });
 const liveState = (userId: string) => temporal.env.client.workflow.getHandle(autoScrapeWorkflowId(userId)).query(getStateQuery);
 
@@ -126,7 +125,7 @@ describe('commands that succeed', () => {
     expect(text.code).toBe(0);
     const token = /^API token \(shown only now\): (ast_\S+)$/m.exec(text.stdout)?.[1];
     expect(token).toBeDefined();
-    expect(await settingsOf(paused)).toMatchObject({ enabled: false, intervalSeconds: config.DEFAULT_INTERVAL_SECONDS, apiTokenHash: hashToken(token!) });
+    expect(await settingsOf(db.prisma, paused)).toMatchObject({ enabled: false, intervalSeconds: config.DEFAULT_INTERVAL_SECONDS, apiTokenHash: hashToken(token!) });
   });
 
   it.concurrent('start runs the job, settings reschedule it, and status and list show it live, stored and with its runs', async () => {
@@ -137,13 +136,13 @@ describe('commands that succeed', () => {
     expect(started).toMatchObject({ userId, workflowId: autoScrapeWorkflowId(userId) });
     // Never run before, so it runs at once; the worker mirrors the finished run.
     await waitFor('the first run', async () => {
-      const row = await settingsOf(userId);
+      const row = await settingsOf(db.prisma, userId);
       return row.runCount === 1 && row.jobStatus === 'completed';
     });
 
     const changed = await cliJson('settings', userId, '--interval', '7200');
     expect(changed).toEqual({ userId, settings: { intervalSeconds: 7200, enabled: true }, delivery: 'signalled' });
-    expect((await settingsOf(userId)).intervalSeconds).toBe(7200);
+    expect((await settingsOf(db.prisma, userId)).intervalSeconds).toBe(7200);
     await waitFor('the job to take the interval', async () => (await liveState(userId)).intervalSeconds === 7200);
 
     const status = await cliJson<{
@@ -170,14 +169,14 @@ describe('commands that succeed', () => {
     const userId = uniqueName('control');
     await createUser(db.prisma, userId, [sources.url(`/${userId}`)], 3600);
     await startJob(serviceDeps(), userId);
-    await waitFor('the first run', async () => (await settingsOf(userId)).runCount === 1);
+    await waitFor('the first run', async () => (await settingsOf(db.prisma, userId)).runCount === 1);
 
     expect(await cliJson('pause', userId)).toMatchObject({ userId, delivery: 'signalled' });
-    expect((await settingsOf(userId)).enabled).toBe(false);
+    expect((await settingsOf(db.prisma, userId)).enabled).toBe(false);
     await waitFor('the job to pause', async () => (await liveState(userId)).status === 'paused');
 
     expect(await cliJson('resume', userId)).toMatchObject({ userId, delivery: 'signalled' });
-    expect((await settingsOf(userId)).enabled).toBe(true);
+    expect((await settingsOf(db.prisma, userId)).enabled).toBe(true);
     await waitFor('the job to resume', async () => {
       const live = await liveState(userId);
       return live.enabled && live.status !== 'paused';
@@ -185,7 +184,7 @@ describe('commands that succeed', () => {
 
     expect(await cliJson('run-now', userId)).toEqual({ userId, delivery: 'signalled' });
     await waitFor('the second run', async () => {
-      const row = await settingsOf(userId);
+      const row = await settingsOf(db.prisma, userId);
       return row.runCount === 2 && row.jobStatus === 'completed';
     });
     expect(await db.prisma.scrapeRun.count({ where: { userId, outcome: 'success' } })).toBe(2);
@@ -195,12 +194,12 @@ describe('commands that succeed', () => {
     const userId = uniqueName('stop');
     await createUser(db.prisma, userId, [sources.url(`/${userId}`)], 3600);
     await startJob(serviceDeps(), userId);
-    const lastRunAt = await waitFor('the first run', async () => (await settingsOf(userId)).lastRunAt ?? undefined);
+    const lastRunAt = await waitFor('the first run', async () => (await settingsOf(db.prisma, userId)).lastRunAt ?? undefined);
 
     expect(await cliJson('stop', userId)).toEqual({ userId, wasRunning: true });
     const description = await temporal.env.client.workflow.getHandle(autoScrapeWorkflowId(userId)).describe();
     expect(description.status.name).toBe('TERMINATED');
-    expect(await settingsOf(userId)).toMatchObject({ enabled: false, jobStatus: 'paused' });
+    expect(await settingsOf(db.prisma, userId)).toMatchObject({ enabled: false, jobStatus: 'paused' });
     expect(await cliJson('stop', userId)).toEqual({ userId, wasRunning: false });
 
     expect(await cliJson('resume', userId)).toMatchObject({ userId, delivery: 'started' });
@@ -216,7 +215,7 @@ describe('commands that succeed', () => {
     sources.setStatus(`/${userId}`, 404);
     await createUser(db.prisma, userId, [sources.url(`/${userId}`)], 3600);
     await cliJson('start', userId);
-    await waitFor('the job to disable itself', async () => (await settingsOf(userId)).jobStatus === 'disabled_due_to_failures');
+    await waitFor('the job to disable itself', async () => (await settingsOf(db.prisma, userId)).jobStatus === 'disabled_due_to_failures');
 
     expect(await cliJson('re-enable', userId)).toEqual({ userId, delivery: 'signalled' });
     // Waiting for its next run, it shows the outcome of the last one, no longer the lock-out.
@@ -226,7 +225,7 @@ describe('commands that succeed', () => {
     });
     expect(live).toMatchObject({ status: 'failed', enabled: true, consecutiveFailures: 0 });
     await waitFor('the mirror of the re-enable', async () => {
-      const row = await settingsOf(userId);
+      const row = await settingsOf(db.prisma, userId);
       return row.jobStatus === 'failed' && row.consecutiveFailures === 0 && row.enabled;
     });
   });
@@ -266,7 +265,7 @@ describe('commands that succeed', () => {
     const unstarted = uniqueName('notemporal');
     for (const userId of [quiet, changed, unstarted]) await createUser(db.prisma, userId, [], 3600);
     const away = { TEMPORAL_ADDRESS: UNREACHABLE_TEMPORAL };
-    const before = await settingsOf(unstarted);
+    const before = await settingsOf(db.prisma, unstarted);
 
     const [status, settings, start] = await Promise.all([
       cli(['status', quiet, '--json'], away),
@@ -280,12 +279,12 @@ describe('commands that succeed', () => {
 
     expect(settings.code).toBe(0);
     expect(JSON.parse(settings.stdout)).toEqual({ userId: changed, settings: { intervalSeconds: 300, enabled: true }, delivery: 'temporal_unavailable' });
-    expect((await settingsOf(changed)).intervalSeconds).toBe(300);
+    expect((await settingsOf(db.prisma, changed)).intervalSeconds).toBe(300);
 
     expect(start.code).toBe(5);
     expect(start.stdout).toBe('');
     expect(start.stderr).toMatch(/^error: Temporal is not reachable at 127\.0\.0\.1:1 \(.+\); try again when it is\.\n$/);
-    expect(await settingsOf(unstarted)).toEqual(before);
+    expect(await settingsOf(db.prisma, unstarted)).toEqual(before);
   });
 });
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from './support/database.js';
+import { settingsOf } from './support/jobs.js';
 import { uniqueName, useTestTemporal } from './support/temporal.js';
 import { createSmokeActivities } from './fixtures/smoke-activities.js';
 import { smokeWorkflow } from './fixtures/smoke-workflow.js';
@@ -24,7 +25,7 @@ describe('the ground holds', () => {
     const id = await worker.runUntil(
       temporal.env.client.workflow.execute(smokeWorkflow, { taskQueue, workflowId: uniqueName('smoke'), args: [userId] }),
     );
-    const row = await db.prisma.threatSettings.findUniqueOrThrow({ where: { userId } });
+    const row = await settingsOf(db.prisma, userId);
     expect(row.id).toBe(id);
     expect(row.keywords).toEqual(['smoke']);
   });

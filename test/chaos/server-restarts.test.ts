@@ -14,7 +14,7 @@ import { autoScrapeWorkflowId } from '../../src/workflows/keys.js';
 import { getStateQuery, pauseSignal } from '../../src/workflows/messages.js';
 import { useTestDatabase } from '../support/database.js';
 import { useFixtureServer } from '../support/fixture-server.js';
-import { sleep, testConfig, testEnv, waitFor } from '../support/jobs.js';
+import { settingsOf, sleep, testConfig, testEnv, waitFor } from '../support/jobs.js';
 import { freePort } from '../support/ports.js';
 import { uniqueName } from '../support/temporal.js';
 import { startWorkerProcess } from '../support/worker-process.js';
@@ -108,7 +108,7 @@ describe('restarts under load', () => {
         for (const userId of userIds) {
           const state = await temporal.client.workflow.getHandle(autoScrapeWorkflowId(userId)).query(getStateQuery);
           if (state.status !== 'paused') return false;
-          const row = await prisma.threatSettings.findUniqueOrThrow({ where: { userId } });
+          const row = await settingsOf(prisma, userId);
           const finished = await prisma.scrapeRun.count({ where: { userId, outcome: { not: 'running' } } });
           if (row.jobStatus !== 'paused' || row.runCount !== state.runCount || finished !== state.runCount) return false;
         }

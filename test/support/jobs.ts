@@ -42,6 +42,11 @@ export async function createUser(prisma: Prisma, userId: string, sourceUrls: str
   });
 }
 
+/** The user's threat_settings row, with the job columns the workflow writes. */
+export function settingsOf(prisma: Prisma, userId: string) {
+  return prisma.threatSettings.findUniqueOrThrow({ where: { userId } });
+}
+
 export async function runsOf(prisma: Prisma, userId: string) {
   return prisma.scrapeRun.findMany({ where: { userId }, orderBy: { runNumber: 'asc' } });
 }
